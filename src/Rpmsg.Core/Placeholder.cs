@@ -1,0 +1,6 @@
+namespace Rpmsg.Core;
+
+/// <summary>Temporary.</summary>
+public static class Probe
+{
+}
