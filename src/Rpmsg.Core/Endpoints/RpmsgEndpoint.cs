@@ -1,0 +1,347 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Rpmsg.Core;
+
+/// <summary>An rpmsg endpoint: a local address that sends and receives messages (Linux's <c>struct rpmsg_endpoint</c>).</summary>
+/// <remarks>
+/// <para>Every send comes in two forms, as in System.Threading.Channels: <c>TrySend*</c> never waits and returns
+/// <see langword="false"/> when the transport has no room right now; <c>Send*Async</c> waits for room up to the bus's
+/// <see cref="RpmsgBusOptions.TxTimeout"/> and then throws <see cref="RpmsgTimeoutException"/>.</para>
+/// <para>An endpoint receives either by callback or through a bounded queue (<see cref="RpmsgEndpointOptions"/>);
+/// messages arrive in the order the peer sent them. All members are thread-safe.</para>
+/// <para>Dispose the endpoint to release its address. Pending receives and sends then fail with
+/// <see cref="RpmsgEndpointClosedException"/>, as they do when its device is removed or the bus is disposed.</para>
+/// </remarks>
+public sealed class RpmsgEndpoint : IAsyncDisposable
+{
+    private readonly RpmsgBus _bus;
+    private readonly RpmsgReceiveCallback? _callback;
+    private readonly Channel<RpmsgMessage>? _queue;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly TaskCompletionSource? _callbacksDrained;
+    private int _closeReason;
+    private int _activeCallbacks;
+    private int _callbackThread;
+
+    internal RpmsgEndpoint(RpmsgBus bus, RpmsgAddress address, RpmsgDevice? device, RpmsgReceiveCallback? callback, int queueCapacity)
+    {
+        _bus = bus;
+        Address = address;
+        Device = device;
+        _callback = callback;
+        if (callback is null)
+        {
+            _queue = Channel.CreateBounded<RpmsgMessage>(new BoundedChannelOptions(queueCapacity)
+            {
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
+        else
+        {
+            _callbacksDrained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>Gets the endpoint's local address.</summary>
+    public RpmsgAddress Address { get; }
+
+    /// <summary>Gets the device this endpoint belongs to, or <see langword="null"/> for a stand-alone endpoint.</summary>
+    public RpmsgDevice? Device { get; }
+
+    /// <summary>Gets the address <see cref="SendAsync"/> and <see cref="TrySend"/> send to: the device's remote address, or <see cref="RpmsgAddress.Any"/> for a stand-alone endpoint.</summary>
+    public RpmsgAddress DefaultDestination => Device?.Destination ?? RpmsgAddress.Any;
+
+    /// <summary>Gets the largest payload, in bytes, one message can carry.</summary>
+    public int Mtu => _bus.Mtu;
+
+    /// <summary>Gets a value indicating whether this endpoint receives through a callback rather than a queue.</summary>
+    public bool HasCallback => _callback is not null;
+
+    /// <summary>Gets a value indicating whether the endpoint was closed (disposed, device removed, or bus disposed).</summary>
+    public bool IsClosed => Volatile.Read(ref _closeReason) != 0;
+
+    internal CancellationToken ClosedToken => _closed.Token;
+
+    internal RpmsgError CloseReason => (RpmsgError)Volatile.Read(ref _closeReason);
+
+    /// <summary>Sends to <see cref="DefaultDestination"/>, waiting for transmit room (Linux's <c>rpmsg_send</c>).</summary>
+    /// <param name="payload">At most <see cref="Mtu"/> bytes; must stay unchanged until the task completes.</param>
+    /// <param name="cancellationToken">Ends the wait; the message is then not sent.</param>
+    /// <returns>A task that completes when the transport took the message.</returns>
+    /// <exception cref="InvalidOperationException">The endpoint has no default destination.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is larger than <see cref="Mtu"/>.</exception>
+    /// <exception cref="RpmsgTimeoutException">No room became free within the transmit timeout.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The endpoint is or was closed while waiting.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        _bus.SendAsync(this, Address, RequireDefaultDestination(), payload, cancellationToken);
+
+    /// <summary>Sends to <see cref="DefaultDestination"/> if there is transmit room now (Linux's <c>rpmsg_trysend</c>).</summary>
+    /// <param name="payload">At most <see cref="Mtu"/> bytes; copied before the method returns.</param>
+    /// <returns><see langword="true"/> if sent; <see langword="false"/> if there is no room now.</returns>
+    /// <exception cref="InvalidOperationException">The endpoint has no default destination.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is larger than <see cref="Mtu"/>.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The endpoint is closed.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    public bool TrySend(ReadOnlySpan<byte> payload) =>
+        _bus.TrySend(this, Address, RequireDefaultDestination(), payload);
+
+    /// <summary>Sends to <paramref name="destination"/>, waiting for transmit room (Linux's <c>rpmsg_sendto</c>).</summary>
+    /// <param name="destination">The remote address.</param>
+    /// <param name="payload">At most <see cref="Mtu"/> bytes; must stay unchanged until the task completes.</param>
+    /// <param name="cancellationToken">Ends the wait; the message is then not sent.</param>
+    /// <returns>A task that completes when the transport took the message.</returns>
+    /// <exception cref="ArgumentException">The destination is <see cref="RpmsgAddress.Any"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is larger than <see cref="Mtu"/>, or the address is above what the transport carries.</exception>
+    /// <exception cref="RpmsgTimeoutException">No room became free within the transmit timeout.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The endpoint is or was closed while waiting.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public ValueTask SendToAsync(RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        _bus.SendAsync(this, Address, destination, payload, cancellationToken);
+
+    /// <summary>Sends to <paramref name="destination"/> if there is transmit room now (Linux's <c>rpmsg_trysendto</c>).</summary>
+    /// <param name="destination">The remote address.</param>
+    /// <param name="payload">At most <see cref="Mtu"/> bytes; copied before the method returns.</param>
+    /// <returns><see langword="true"/> if sent; <see langword="false"/> if there is no room now.</returns>
+    /// <exception cref="ArgumentException">The destination is <see cref="RpmsgAddress.Any"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is larger than <see cref="Mtu"/>, or the address is above what the transport carries.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The endpoint is closed.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    public bool TrySendTo(RpmsgAddress destination, ReadOnlySpan<byte> payload) =>
+        _bus.TrySend(this, Address, destination, payload);
+
+    /// <summary>Sends with an explicit source and destination, waiting for transmit room (Linux's <c>rpmsg_send_offchannel</c>).</summary>
+    /// <param name="source">The source address the peer sees (need not be this endpoint's).</param>
+    /// <param name="destination">The remote address.</param>
+    /// <param name="payload">At most <see cref="Mtu"/> bytes; must stay unchanged until the task completes.</param>
+    /// <param name="cancellationToken">Ends the wait; the message is then not sent.</param>
+    /// <returns>A task that completes when the transport took the message.</returns>
+    /// <exception cref="ArgumentException">The source or destination is <see cref="RpmsgAddress.Any"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is larger than <see cref="Mtu"/>, or an address is above what the transport carries.</exception>
+    /// <exception cref="RpmsgTimeoutException">No room became free within the transmit timeout.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The endpoint is or was closed while waiting.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public ValueTask SendOffChannelAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        RequireConcrete(source, nameof(source));
+        return _bus.SendAsync(this, source, destination, payload, cancellationToken);
+    }
+
+    /// <summary>Sends with an explicit source and destination if there is transmit room now (Linux's <c>rpmsg_trysend_offchannel</c>).</summary>
+    /// <param name="source">The source address the peer sees (need not be this endpoint's).</param>
+    /// <param name="destination">The remote address.</param>
+    /// <param name="payload">At most <see cref="Mtu"/> bytes; copied before the method returns.</param>
+    /// <returns><see langword="true"/> if sent; <see langword="false"/> if there is no room now.</returns>
+    /// <exception cref="ArgumentException">The source or destination is <see cref="RpmsgAddress.Any"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is larger than <see cref="Mtu"/>, or an address is above what the transport carries.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The endpoint is closed.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    public bool TrySendOffChannel(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload)
+    {
+        RequireConcrete(source, nameof(source));
+        return _bus.TrySend(this, source, destination, payload);
+    }
+
+    /// <summary>Waits for the next message in the receive queue.</summary>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <returns>The message; the caller owns it and must dispose it.</returns>
+    /// <exception cref="InvalidOperationException">The endpoint receives by callback.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The endpoint is or was closed while waiting; <see cref="RpmsgException.Error"/> says why.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public ValueTask<RpmsgMessage> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        ChannelReader<RpmsgMessage> reader = RequireQueue().Reader;
+        return reader.TryRead(out RpmsgMessage? message) ? new(message) : ReceiveSlowAsync(reader, cancellationToken);
+    }
+
+    /// <summary>Takes the next message if one is queued; never waits.</summary>
+    /// <param name="message">The message, which the caller owns and must dispose.</param>
+    /// <returns><see langword="true"/> if a message was taken.</returns>
+    /// <exception cref="InvalidOperationException">The endpoint receives by callback.</exception>
+    public bool TryReceive([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RpmsgMessage? message) =>
+        RequireQueue().Reader.TryRead(out message);
+
+    /// <summary>Reads messages until the endpoint is disposed by its owner.</summary>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <returns>The messages in arrival order; the caller owns and must dispose each one.</returns>
+    /// <exception cref="InvalidOperationException">The endpoint receives by callback.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed or the bus disposed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public async IAsyncEnumerable<RpmsgMessage> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            RpmsgMessage message;
+            try
+            {
+                message = await ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpmsgEndpointClosedException ex) when (ex.Error == RpmsgError.EndpointClosed)
+            {
+                yield break;
+            }
+
+            yield return message;
+        }
+    }
+
+    /// <summary>Destroys the endpoint (Linux's <c>rpmsg_destroy_ept</c>): releases its address, withdraws its announcement, and ends pending operations.</summary>
+    /// <returns>A task that completes when no callback of this endpoint is running any more (unless called from that callback).</returns>
+    public ValueTask DisposeAsync() => _bus.DestroyEndpointAsync(this, RpmsgError.EndpointClosed);
+
+    /// <inheritdoc/>
+    public override string ToString() => Device is null ? $"endpoint {Address}" : $"endpoint {Address} of {Device.Name}";
+
+    /// <summary>Marks the endpoint closed; returns false if it already was. Called by the bus only.</summary>
+    internal bool TryMarkClosed(RpmsgError reason)
+    {
+        if (Interlocked.CompareExchange(ref _closeReason, (int)reason, 0) != 0)
+        {
+            return false;
+        }
+
+        _closed.Cancel();
+        _queue?.Writer.TryComplete();
+        return true;
+    }
+
+    /// <summary>Frees what is left in the queue and waits for a running callback. Returns the number of messages discarded.</summary>
+    internal async ValueTask<int> DrainAsync()
+    {
+        int discarded = 0;
+        if (_queue is not null)
+        {
+            while (_queue.Reader.TryRead(out RpmsgMessage? message))
+            {
+                message.Dispose();
+                discarded++;
+            }
+        }
+        else if (Volatile.Read(ref _activeCallbacks) > 0 && Volatile.Read(ref _callbackThread) != Environment.CurrentManagedThreadId)
+        {
+            await _callbacksDrained!.Task.ConfigureAwait(false);
+        }
+
+        return discarded;
+    }
+
+    /// <summary>Hands a received payload to the callback or the queue. Called from the transport's delivery sequence.</summary>
+    /// <returns>True if the message reached the endpoint, false if it was discarded because the endpoint closed.</returns>
+    internal ValueTask<bool> DeliverAsync(RpmsgAddress source, ReadOnlyMemory<byte> payload, RpmsgMessagePool pool, CancellationToken cancellationToken)
+    {
+        if (_callback is not null)
+        {
+            return new(InvokeCallback(source, payload.Span));
+        }
+
+        RpmsgMessage message = pool.Rent(source, Address, payload.Span);
+        if (_queue!.Writer.TryWrite(message))
+        {
+            return new(true);
+        }
+
+        return DeliverSlowAsync(message, cancellationToken);
+    }
+
+    private bool InvokeCallback(RpmsgAddress source, ReadOnlySpan<byte> payload)
+    {
+        Interlocked.Increment(ref _activeCallbacks);
+        try
+        {
+            if (IsClosed)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _callbackThread, Environment.CurrentManagedThreadId);
+            try
+            {
+                _callback!(this, payload, source);
+            }
+            catch (Exception ex)
+            {
+                _bus.OnCallbackFailed(this, ex);
+            }
+            finally
+            {
+                Volatile.Write(ref _callbackThread, 0);
+            }
+
+            return true;
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _activeCallbacks) == 0 && IsClosed)
+            {
+                _callbacksDrained!.TrySetResult();
+            }
+        }
+    }
+
+    private async ValueTask<bool> DeliverSlowAsync(RpmsgMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue!.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            message.Dispose();
+            return false;
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RpmsgMessage> ReceiveSlowAsync(ChannelReader<RpmsgMessage> reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            ThrowHelper.ThrowEndpointClosed(CloseReason, Address);
+            throw;
+        }
+    }
+
+    private Channel<RpmsgMessage> RequireQueue()
+    {
+        if (_queue is null)
+        {
+            ThrowHelper.ThrowCallbackEndpoint(Address);
+        }
+
+        return _queue;
+    }
+
+    private RpmsgAddress RequireDefaultDestination()
+    {
+        RpmsgAddress destination = DefaultDestination;
+        if (destination.IsAny)
+        {
+            ThrowHelper.ThrowNoDefaultDestination(Address);
+        }
+
+        return destination;
+    }
+
+    private static void RequireConcrete(RpmsgAddress address, string paramName)
+    {
+        if (address.IsAny)
+        {
+            ThrowHelper.ThrowDestinationAny(paramName);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Buffers;
+
+namespace Rpmsg.Core;
+
+/// <summary>A received message, taken from an endpoint's queue; dispose it to return its buffer to the pool.</summary>
+/// <remarks>
+/// The payload lives in a pooled buffer. It stays valid until <see cref="Dispose"/>; after that neither the
+/// message nor any memory taken from it may be used. Disposing twice is harmless.
+/// </remarks>
+public sealed class RpmsgMessage : IDisposable
+{
+    private readonly RpmsgMessagePool _pool;
+    private byte[]? _buffer;
+    private int _length;
+
+    internal RpmsgMessage(RpmsgMessagePool pool) => _pool = pool;
+
+    /// <summary>Gets the address of the endpoint that sent the message.</summary>
+    public RpmsgAddress Source { get; private set; }
+
+    /// <summary>Gets the address the message was sent to (the receiving endpoint's address).</summary>
+    public RpmsgAddress Destination { get; private set; }
+
+    /// <summary>Gets the payload length in bytes.</summary>
+    public int Length => _length;
+
+    /// <summary>Gets the payload.</summary>
+    /// <exception cref="ObjectDisposedException">The message was disposed.</exception>
+    public ReadOnlyMemory<byte> Payload => new(Buffer, 0, _length);
+
+    /// <summary>Gets the payload as a span.</summary>
+    /// <exception cref="ObjectDisposedException">The message was disposed.</exception>
+    public ReadOnlySpan<byte> Span => new(Buffer, 0, _length);
+
+    private byte[] Buffer
+    {
+        get
+        {
+            byte[]? buffer = _buffer;
+            ObjectDisposedException.ThrowIf(buffer is null, this);
+            return buffer;
+        }
+    }
+
+    /// <summary>Returns the payload buffer to the pool.</summary>
+    public void Dispose()
+    {
+        byte[]? buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is null)
+        {
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(buffer);
+        _pool.Return(this);
+    }
+
+    internal void Fill(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
+        payload.CopyTo(buffer);
+        Source = source;
+        Destination = destination;
+        _length = payload.Length;
+        Volatile.Write(ref _buffer, buffer);
+    }
+}

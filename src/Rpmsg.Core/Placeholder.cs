@@ -1,6 +1,0 @@
-namespace Rpmsg.Core;
-
-/// <summary>Temporary.</summary>
-public static class Probe
-{
-}
