@@ -121,8 +121,10 @@ public sealed partial class RpmsgBus
         {
             await _transport.SendAsync(source, destination, payload, linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // The caller sees its own token in the exception, never the internal linked one.
+            cancellationToken.ThrowIfCancellationRequested();
             if (endpoint.IsClosed)
             {
                 ThrowHelper.ThrowEndpointClosed(endpoint.CloseReason, endpoint.Address);

@@ -183,8 +183,9 @@ public sealed partial class RpmsgBus
         {
             await _transport.SendAsync(RpmsgAddress.NameService, RpmsgAddress.NameService, buffer, linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ThrowHelper.ThrowTimeout(_txTimeout);
         }
 

@@ -149,8 +149,9 @@ internal sealed class LoopbackTransport : IRpmsgTransport
         {
             await _credits.WaitAsync(linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             ThrowHelper.ThrowLinkDown();
         }
 

@@ -1,7 +1,0 @@
-namespace Rpmsg.Core.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Works() => Assert.NotNull(typeof(Probe));
-}
