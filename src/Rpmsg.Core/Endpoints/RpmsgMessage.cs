@@ -4,8 +4,10 @@ namespace Rpmsg.Core;
 
 /// <summary>A received message, taken from an endpoint's queue; dispose it to return its buffer to the pool.</summary>
 /// <remarks>
-/// The payload lives in a pooled buffer. It stays valid until <see cref="Dispose"/>; after that neither the
-/// message nor any memory taken from it may be used. Disposing twice is harmless.
+/// The payload lives in a pooled buffer, and the message object itself is pooled. Both stay valid until
+/// <see cref="Dispose"/>. After that the bus may hand the same object out for a later message, so neither the
+/// message nor any memory taken from it may be used, and it must not be disposed again (as with any pooled
+/// <see cref="System.Buffers.IMemoryOwner{T}"/>). A second <see cref="Dispose"/> before the object was reused does nothing.
 /// </remarks>
 public sealed class RpmsgMessage : IDisposable
 {

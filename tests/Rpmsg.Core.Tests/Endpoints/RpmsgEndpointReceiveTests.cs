@@ -89,7 +89,7 @@ public class RpmsgEndpointReceiveTests
     }
 
     [Fact]
-    public async Task Message_AfterDispose_PayloadThrows_AndDoubleDisposeIsHarmless()
+    public async Task Message_AfterDispose_PayloadThrows_AndImmediateSecondDisposeDoesNothing()
     {
         await using var pair = new BusPair();
         await using RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000);

@@ -107,9 +107,10 @@ internal sealed class LoopbackTransport : IRpmsgTransport
             ReturnBuffer(item);
         }
 
-        _credits.Dispose();
+        // _credits is deliberately not disposed: a sender whose wait was just cancelled may still be inside
+        // SemaphoreSlim.WaitAsync, and disposing under it would strand that wait forever. Without
+        // AvailableWaitHandle a SemaphoreSlim holds nothing that needs releasing.
         _disposed.Dispose();
-        _linkDown.Dispose();
     }
 
     internal void EnqueueLinkStateLocked(bool up)
@@ -118,7 +119,8 @@ internal sealed class LoopbackTransport : IRpmsgTransport
         {
             if (_linkDown.IsCancellationRequested)
             {
-                _linkDown.Dispose();
+                // The old source is left undisposed: a sender may still be linking to its token, and a
+                // cancelled source without a timer holds nothing to release.
                 _linkDown = new CancellationTokenSource();
             }
         }
@@ -247,14 +249,7 @@ internal sealed class LoopbackTransport : IRpmsgTransport
         if (item.Buffer is not null)
         {
             ArrayPool<byte>.Shared.Return(item.Buffer);
-            try
-            {
-                Peer._credits.Release();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The sending end is gone; nobody waits for its credits.
-            }
+            Peer._credits.Release();
         }
     }
 }
