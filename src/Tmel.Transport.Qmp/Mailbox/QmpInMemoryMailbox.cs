@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+
+namespace Tmel.Transport.Qmp;
+
+/// <summary>Both sides of QMP in one process: a 0x2000-byte window laid out as the RFC's, and two in-process doorbells.</summary>
+public sealed class QmpInMemoryMailbox : IQmpMailbox
+{
+    /// <summary>The default number of spin rounds a doorbell waiter makes before it parks.</summary>
+    public const int DefaultSpinCount = 64;
+
+    private readonly byte[] _window;
+    private readonly QmpDoorbell _own;
+    private readonly QmpDoorbell _peer;
+
+    private QmpInMemoryMailbox(byte[] window, int ownOffset, int peerOffset, QmpDoorbell own, QmpDoorbell peer)
+    {
+        _window = window;
+        OwnOffset = ownOffset;
+        PeerOffset = peerOffset;
+        _own = own;
+        _peer = peer;
+    }
+
+    /// <inheritdoc/>
+    public int OwnOffset { get; }
+
+    /// <inheritdoc/>
+    public int PeerOffset { get; }
+
+    /// <summary>Creates the two views of one window: the local (APPS) side owns offset 0x0000, the remote (TME-L) side 0x1000.</summary>
+    /// <param name="spinCount">Spin rounds before a doorbell waiter parks; 0 parks at once.</param>
+    /// <returns>The local and the remote view.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="spinCount"/> is negative.</exception>
+    public static (QmpInMemoryMailbox Local, QmpInMemoryMailbox Remote) CreatePair(int spinCount = DefaultSpinCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(spinCount);
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("The in-memory window keeps descriptors as native words, which matches the wire only on little-endian machines.");
+        }
+
+        byte[] window = new byte[QmpMailboxLayout.WindowSize];
+        var localBell = new QmpDoorbell(spinCount);
+        var remoteBell = new QmpDoorbell(spinCount);
+        return (
+            new QmpInMemoryMailbox(window, QmpMailboxLayout.LocalMailboxOffset, QmpMailboxLayout.RemoteMailboxOffset, localBell, remoteBell),
+            new QmpInMemoryMailbox(window, QmpMailboxLayout.RemoteMailboxOffset, QmpMailboxLayout.LocalMailboxOffset, remoteBell, localBell));
+    }
+
+    /// <inheritdoc/>
+    public void ReadPeer(Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, QmpMailboxLayout.MailboxSize, nameof(destination));
+        uint descriptor = Volatile.Read(ref DescriptorWord(PeerOffset));
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, descriptor);
+        _window.AsSpan(PeerOffset + QmpMailboxLayout.PayloadOffset, QmpMailboxLayout.MailboxSize - QmpMailboxLayout.PayloadOffset).CopyTo(destination[QmpMailboxLayout.PayloadOffset..]);
+    }
+
+    /// <inheritdoc/>
+    public void WriteOwn(ReadOnlySpan<byte> mailbox)
+    {
+        if (mailbox.Length != QmpMailboxLayout.MailboxSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(mailbox), mailbox.Length, $"A mailbox is exactly {QmpMailboxLayout.MailboxSize} bytes.");
+        }
+
+        mailbox[QmpMailboxLayout.PayloadOffset..].CopyTo(_window.AsSpan(OwnOffset + QmpMailboxLayout.PayloadOffset));
+        Volatile.Write(ref DescriptorWord(OwnOffset), BinaryPrimitives.ReadUInt32LittleEndian(mailbox));
+    }
+
+    /// <inheritdoc/>
+    public void RingPeerDoorbell() => _peer.Ring();
+
+    /// <inheritdoc/>
+    public ValueTask WaitForDoorbellAsync(CancellationToken cancellationToken) => _own.WaitAsync(cancellationToken);
+
+    /// <summary>Returns a copy of the whole window, as an operator's dump of the registers would show it.</summary>
+    /// <returns>The 0x2000 bytes.</returns>
+    public byte[] SnapshotWindow() => (byte[])_window.Clone();
+
+    // The descriptor word is stored little-endian; CreatePair refuses big-endian machines.
+    private ref uint DescriptorWord(int offset) =>
+        ref System.Runtime.CompilerServices.Unsafe.As<byte, uint>(ref _window[offset]);
+}
