@@ -13,7 +13,7 @@ namespace Rpmsg.Core;
 /// <para>Dispose the endpoint to release its address. Pending receives and sends then fail with
 /// <see cref="RpmsgEndpointClosedException"/>, as they do when its device is removed or the bus is disposed.</para>
 /// </remarks>
-public sealed class RpmsgEndpoint : IAsyncDisposable
+public sealed partial class RpmsgEndpoint : IAsyncDisposable
 {
     private readonly RpmsgBus _bus;
     private readonly RpmsgReceiveCallback? _callback;
@@ -23,6 +23,7 @@ public sealed class RpmsgEndpoint : IAsyncDisposable
     private int _closeReason;
     private int _activeCallbacks;
     private int _callbackThread;
+    private ReceiveOperation? _receiveOperation;
 
     internal RpmsgEndpoint(RpmsgBus bus, RpmsgAddress address, RpmsgDevice? device, RpmsgReceiveCallback? callback, int queueCapacity)
     {
@@ -32,6 +33,7 @@ public sealed class RpmsgEndpoint : IAsyncDisposable
         _callback = callback;
         if (callback is null)
         {
+            _receiveOperation = new ReceiveOperation(this);
             _queue = Channel.CreateBounded<RpmsgMessage>(new BoundedChannelOptions(queueCapacity)
             {
                 SingleWriter = true,
@@ -156,7 +158,14 @@ public sealed class RpmsgEndpoint : IAsyncDisposable
     public ValueTask<RpmsgMessage> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         ChannelReader<RpmsgMessage> reader = RequireQueue().Reader;
-        return reader.TryRead(out RpmsgMessage? message) ? new(message) : ReceiveSlowAsync(reader, cancellationToken);
+        if (reader.TryRead(out RpmsgMessage? message))
+        {
+            return new(message);
+        }
+
+        // One reusable wait per endpoint (allocation-free); a concurrent second reader takes the async path.
+        ReceiveOperation? operation = Interlocked.Exchange(ref _receiveOperation, null);
+        return operation is not null ? operation.Start(reader.ReadAsync(cancellationToken)) : ReceiveSlowAsync(reader, cancellationToken);
     }
 
     /// <summary>Takes the next message if one is queued; never waits.</summary>
