@@ -1,0 +1,186 @@
+using System.Buffers.Binary;
+
+namespace Tmel.Transport.Qmp;
+
+public sealed partial class QmpLink
+{
+    private readonly byte[] _rxBuffer;
+    private readonly SemaphoreSlim _dispatchSignal = new(0);
+    private Task _dispatcher = Task.CompletedTask;
+    private int _rxLength;
+    private int _rxExpectedRemaining = -1;
+    private uint _rxReserved;
+    private bool _rxReady;
+    private bool _rxLastTx;
+    private bool _rxDelivering;
+    private bool _notifyConnected;
+    private bool _notifiedConnected;
+
+    /// <summary>
+    /// Takes the peer's current fragment into the reassembly buffer. Everything read from the peer is bounded: a
+    /// first fragment announces at most 256 fragments of at most 24 bytes, each continuation must count down by one,
+    /// and non-final fragments are full; anything else is a counted protocol error that drops that message.
+    /// </summary>
+    /// <returns>True when this fragment completed a message (its ack is then written with rx_done).</returns>
+    private bool TakeFragmentLocked(QmpDescriptor peer)
+    {
+        int size = peer.FragmentSize;
+        int remaining = peer.RemainingFragments;
+        uint reserved = BinaryPrimitives.ReadUInt32LittleEndian(_peer.AsSpan(QmpMailboxLayout.ReservedOffset));
+        bool badSize = size > QmpMailboxLayout.MaxFragmentSize || (remaining > 0 && size != QmpMailboxLayout.MaxFragmentSize);
+        if (reserved != ContinuationMarker)
+        {
+            if (_rxExpectedRemaining >= 0)
+            {
+                ProtocolError("a new message began before the previous one was complete; the partial message was dropped");
+            }
+
+            _rxLength = 0;
+            _rxExpectedRemaining = -1;
+            if (badSize)
+            {
+                ProtocolError($"a first fragment has frag_size {size} with rem_frag_count {remaining}; the message was dropped");
+                return false;
+            }
+
+            _rxReserved = reserved;
+        }
+        else if (_rxExpectedRemaining <= 0 || remaining != _rxExpectedRemaining - 1 || size == 0 || badSize)
+        {
+            ProtocolError($"a continuation fragment (frag_size {size}, rem_frag_count {remaining}) does not follow the message in progress; the message was dropped");
+            _rxExpectedRemaining = -1;
+            _rxLength = 0;
+            return false;
+        }
+
+        if (_rxLength + size > _rxBuffer.Length)
+        {
+            ProtocolError("a message grew past 6144 bytes; it was dropped");
+            _rxExpectedRemaining = -1;
+            _rxLength = 0;
+            return false;
+        }
+
+        _peer.AsSpan(QmpMailboxLayout.PayloadOffset, size).CopyTo(_rxBuffer.AsSpan(_rxLength));
+        _rxLength += size;
+        if (remaining == 0)
+        {
+            _rxExpectedRemaining = -1;
+            _rxReady = true;
+            _dispatchSignal.Release();
+            return true;
+        }
+
+        _rxExpectedRemaining = remaining;
+        return false;
+    }
+
+    /// <summary>Hands channel changes and whole messages to the handler, one at a time, then flips rx_done for each message.</summary>
+    private async Task DispatchAsync()
+    {
+        CancellationToken stopping = _stopping.Token;
+        IQmpLinkHandler handler = _handler!;
+        while (true)
+        {
+            try
+            {
+                await _dispatchSignal.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            while (!stopping.IsCancellationRequested)
+            {
+                bool? notify = null;
+                bool deliver = false;
+                int epoch, length;
+                uint reserved;
+                lock (_lock)
+                {
+                    if (_notifyConnected != _notifiedConnected)
+                    {
+                        notify = _notifyConnected;
+                        _notifiedConnected = _notifyConnected;
+                    }
+                    else if (_rxReady && !_rxDelivering)
+                    {
+                        _rxDelivering = true;
+                        deliver = true;
+                    }
+
+                    epoch = _epoch;
+                    length = _rxLength;
+                    reserved = _rxReserved;
+                }
+
+                if (notify is bool connected)
+                {
+                    await NotifyAsync(handler, connected, stopping).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!deliver)
+                {
+                    break;
+                }
+
+                await DeliverAsync(handler, reserved, length, stopping).ConfigureAwait(false);
+                bool ring = false;
+                lock (_lock)
+                {
+                    _rxDelivering = false;
+                    _rxReady = false;
+                    _rxLength = 0;
+                    if (epoch == _epoch && _state == QmpLinkState.ChannelConnected && !stopping.IsCancellationRequested)
+                    {
+                        // Consumed: ack the last fragment and flip rx_done in one write, then catch up with anything the
+                        // peer wrote meanwhile.
+                        _ownDescriptor = _ownDescriptor.WithTxAck(_rxLastTx).WithRxDone(!_ownDescriptor.RxDone);
+                        WriteOwnLocked();
+                        ProcessLocked();
+                        ring = true;
+                    }
+                }
+
+                if (ring)
+                {
+                    _mailbox.RingPeerDoorbell();
+                }
+            }
+        }
+    }
+
+    private async Task NotifyAsync(IQmpLinkHandler handler, bool connected, CancellationToken stopping)
+    {
+        try
+        {
+            await handler.OnChannelStateChangedAsync(connected, stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            Log.HandlerFailed(_logger, Role, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task DeliverAsync(IQmpLinkHandler handler, uint reserved, int length, CancellationToken stopping)
+    {
+        try
+        {
+            await handler.OnMessageAsync(reserved, _rxBuffer.AsMemory(0, length), stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            Log.HandlerFailed(_logger, Role, ex);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+}

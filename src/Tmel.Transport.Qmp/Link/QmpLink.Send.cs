@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using Rpmsg.Core;
+
+namespace Tmel.Transport.Qmp;
+
+public sealed partial class QmpLink
+{
+    private readonly SemaphoreSlim _txGate = new(1, 1);
+    private TaskCompletionSource? _txFragmentTaken;
+    private TaskCompletionSource? _txDelivered;
+    private bool _txAwaitingAck;
+    private bool _txLastFragmentSent;
+
+    /// <summary>Sends one message in fragments of up to 24 bytes and waits until the peer consumed it (flipped rx_done).</summary>
+    /// <param name="message">At most 6144 bytes; must stay unchanged until the task completes.</param>
+    /// <param name="reservedWord">The reserved word of the first fragment (the rpmsg addresses); never <see cref="ContinuationMarker"/>.</param>
+    /// <param name="cancellationToken">Ends the wait. A message cancelled before its last fragment was taken is dropped by the
+    /// peer as a partial; one cancelled later may still be consumed.</param>
+    /// <returns>A task that completes when the peer consumed the message: it was delivered exactly once.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The message is over 6144 bytes.</exception>
+    /// <exception cref="ArgumentException">The reserved word is the continuation marker.</exception>
+    /// <exception cref="RpmsgException">The channel is not open, or closed before the peer consumed the message (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public async Task SendAsync(ReadOnlyMemory<byte> message, uint reservedWord, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(message.Length, QmpMailboxLayout.MaxMessageSize, nameof(message));
+        if (reservedWord == ContinuationMarker)
+        {
+            throw new ArgumentException("0xFFFFFFFF marks continuation fragments and cannot start a message.", nameof(reservedWord));
+        }
+
+        await _txGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WaitForPreviousSendAsync(cancellationToken).ConfigureAwait(false);
+            int count = Math.Max(1, (message.Length + QmpMailboxLayout.MaxFragmentSize - 1) / QmpMailboxLayout.MaxFragmentSize);
+            var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            for (int i = 0; i < count; i++)
+            {
+                var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                lock (_lock)
+                {
+                    if (_state != QmpLinkState.ChannelConnected)
+                    {
+                        throw new RpmsgException(RpmsgError.LinkDown, $"The QMP channel is not open ({_state}); the message was not sent.");
+                    }
+
+                    int offset = i * QmpMailboxLayout.MaxFragmentSize;
+                    int size = Math.Min(QmpMailboxLayout.MaxFragmentSize, message.Length - offset);
+                    int remaining = count - 1 - i;
+                    Span<byte> payload = _own.AsSpan(QmpMailboxLayout.PayloadOffset, QmpMailboxLayout.MaxFragmentSize);
+                    payload.Clear();
+                    message.Span.Slice(offset, size).CopyTo(payload);
+                    BinaryPrimitives.WriteUInt32LittleEndian(_own.AsSpan(QmpMailboxLayout.ReservedOffset), i == 0 ? reservedWord : ContinuationMarker);
+                    _ownDescriptor = _ownDescriptor.WithTx(!_ownDescriptor.Tx).WithFragment((byte)size, (byte)remaining);
+                    _txFragmentTaken = taken;
+                    _txDelivered = delivered;
+                    _txAwaitingAck = true;
+                    _txLastFragmentSent = remaining == 0;
+                    WriteOwnLocked();
+                }
+
+                _mailbox.RingPeerDoorbell();
+                await taken.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await delivered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _txGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A cancelled send may leave a fragment untaken or a message unconsumed. The next message waits for that to settle
+    /// (or for the channel to reset), so a late tx_ack or rx_done is never credited to the wrong message.
+    /// </summary>
+    private async Task WaitForPreviousSendAsync(CancellationToken cancellationToken)
+    {
+        Task? previous;
+        lock (_lock)
+        {
+            previous = _txAwaitingAck ? _txFragmentTaken?.Task : _txLastFragmentSent ? _txDelivered?.Task : null;
+        }
+
+        if (previous is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpmsgException)
+        {
+            // The channel reset; the state is fresh.
+        }
+
+        lock (_lock)
+        {
+            if (!_txAwaitingAck && _txLastFragmentSent && _txDelivered is not null)
+            {
+                // The last fragment was taken but its rx_done is still due; wait for it too.
+                previous = _txDelivered.Task;
+            }
+            else
+            {
+                previous = null;
+            }
+        }
+
+        if (previous is not null)
+        {
+            try
+            {
+                await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpmsgException)
+            {
+                // The channel reset.
+            }
+        }
+    }
+
+    private void FailSendLocked(string reason)
+    {
+        bool consumedUnknown = _txLastFragmentSent && !_txAwaitingAck;
+        _txAwaitingAck = false;
+        _txLastFragmentSent = false;
+        string text = consumedUnknown
+            ? $"The QMP channel closed ({reason}) after the peer took the whole message but before it confirmed consuming it; it may have been delivered."
+            : $"The QMP channel closed ({reason}); the message was not delivered.";
+        _txFragmentTaken?.TrySetException(new RpmsgException(RpmsgError.LinkDown, text));
+        _txDelivered?.TrySetException(new RpmsgException(RpmsgError.LinkDown, text));
+        _txFragmentTaken = null;
+        _txDelivered = null;
+    }
+}

@@ -1,0 +1,396 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rpmsg.Core;
+
+namespace Tmel.Transport.Qmp;
+
+/// <summary>
+/// One side of a QMP link: the RFC's state machine, bit-exact on the wire, for either role, with fragmented messages
+/// of up to 6144 bytes, one fragment in flight per direction.
+/// </summary>
+/// <remarks>
+/// <para>The local role raises its link level on start and opens the channel as soon as the link is up; the remote
+/// role answers. Where the RFC driver has quirks (lazy link ack, any interrupt opening the channel, no reopen after a
+/// remote link reset, a bad frag_size stalling the channel), this link keeps the wire values and not the quirk; see
+/// docs/qmp-link.md.</para>
+/// <para>Threading: one receive loop reads the peer's mailbox on every doorbell; one dispatcher hands whole messages and
+/// channel changes to the <see cref="IQmpLinkHandler"/>; senders write fragments from their own threads. The own mailbox
+/// image and the state are guarded by one short lock, never held while user code runs.</para>
+/// </remarks>
+public sealed partial class QmpLink : IAsyncDisposable
+{
+    /// <summary>The reserved word of every fragment after the first; 0xFFFF is no rpmsg address on QMP, so no first fragment carries it.</summary>
+    public const uint ContinuationMarker = 0xFFFFFFFF;
+
+    private readonly IQmpMailbox _mailbox;
+    private readonly QmpLinkOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<QmpMailboxWrite>? _trace;
+    private readonly Lock _lock = new();
+    private readonly byte[] _own = new byte[QmpMailboxLayout.MailboxSize];
+    private readonly byte[] _peer = new byte[QmpMailboxLayout.MailboxSize];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _linkUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _channelOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IQmpLinkHandler? _handler;
+    private Task _loop = Task.CompletedTask;
+    private QmpDescriptor _ownDescriptor;
+    private QmpLinkState _state;
+    private int _epoch;
+    private long _protocolErrors;
+
+    /// <summary>Creates an unstarted link over one side of a mailbox window.</summary>
+    /// <param name="mailbox">This side's view of the window.</param>
+    /// <param name="role">Which side this is.</param>
+    /// <param name="options">Timeouts; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for every timeout; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where the link logs; nowhere when <see langword="null"/>.</param>
+    /// <param name="mailboxTrace">Receives every write to this side's mailbox, in order; <see langword="null"/> for none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="mailbox"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public QmpLink(IQmpMailbox mailbox, QmpRole role, QmpLinkOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, Action<QmpMailboxWrite>? mailboxTrace = null)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        _options = options ?? new QmpLinkOptions();
+        _options.Validate();
+        _mailbox = mailbox;
+        Role = role;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpLink>();
+        _trace = mailboxTrace;
+        _rxBuffer = new byte[QmpMailboxLayout.MaxMessageSize];
+    }
+
+    /// <summary>Gets which side this link drives.</summary>
+    public QmpRole Role { get; }
+
+    /// <summary>Gets the current state.</summary>
+    public QmpLinkState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Gets a value indicating whether the channel is open and messages can flow.</summary>
+    public bool IsChannelConnected => State == QmpLinkState.ChannelConnected;
+
+    /// <summary>Gets how many protocol errors the peer caused (impossible sizes, fragments out of sequence, stray toggles); each dropped what it concerned.</summary>
+    public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
+
+    /// <summary>Starts the receive loop; the local role raises its link level at once.</summary>
+    /// <param name="handler">Receives messages and channel changes.</param>
+    /// <exception cref="InvalidOperationException">The link was already started.</exception>
+    /// <exception cref="ObjectDisposedException">The link was disposed.</exception>
+    public void Start(IQmpLinkHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            if (_handler is not null)
+            {
+                throw new InvalidOperationException("The link was already started.");
+            }
+
+            _handler = handler;
+            _state = QmpLinkState.LinkNegotiation;
+            if (Role == QmpRole.Local)
+            {
+                _ownDescriptor = _ownDescriptor.WithLinkState(true);
+                WriteOwnLocked();
+            }
+        }
+
+        if (Role == QmpRole.Local)
+        {
+            _mailbox.RingPeerDoorbell();
+        }
+
+        _dispatcher = Task.Run(DispatchAsync);
+        _loop = Task.Run(ReceiveLoopAsync);
+    }
+
+    /// <summary>Waits until the channel is open, within the RFC's timeouts: first the link, then the channel.</summary>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <returns>A task that completes when the channel is open.</returns>
+    /// <exception cref="QmpLinkException">The link or the channel did not come up in time; <see cref="QmpLinkException.State"/> says where it stopped.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public async Task WaitForChannelAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _linkUp.Task.WaitAsync(_options.LinkUpTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new QmpLinkException(State, $"The peer did not raise its link level within {_options.LinkUpTimeout.TotalMilliseconds:0} ms.");
+        }
+
+        Task channelOpen;
+        lock (_lock)
+        {
+            channelOpen = _channelOpen.Task;
+        }
+
+        try
+        {
+            await channelOpen.WaitAsync(_options.ChannelOpenTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new QmpLinkException(State, $"The channel did not open within {_options.ChannelOpenTimeout.TotalMilliseconds:0} ms.");
+        }
+    }
+
+    /// <summary>Stops the loops; the peer sees this side's link level drop.</summary>
+    /// <returns>A task that completes when the loops ended.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_lock)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stopping.Cancel();
+            if (_handler is not null)
+            {
+                ResetChannelLocked("the link was disposed");
+                _ownDescriptor = default;
+                _state = QmpLinkState.LinkDisconnected;
+                WriteOwnLocked();
+            }
+        }
+
+        _mailbox.RingPeerDoorbell();
+        _dispatchSignal.Release();
+        await _loop.ConfigureAwait(false);
+        await _dispatcher.ConfigureAwait(false);
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        CancellationToken stopping = _stopping.Token;
+        while (true)
+        {
+            bool ring;
+            lock (_lock)
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                ring = ProcessLocked();
+            }
+
+            if (ring)
+            {
+                _mailbox.RingPeerDoorbell();
+            }
+
+            try
+            {
+                await _mailbox.WaitForDoorbellAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads the peer's mailbox and runs the state machine once. Returns whether the own mailbox was written.</summary>
+    private bool ProcessLocked()
+    {
+        _mailbox.ReadPeer(_peer);
+        var peer = new QmpDescriptor(BinaryPrimitives.ReadUInt32LittleEndian(_peer));
+        QmpDescriptor own = _ownDescriptor;
+
+        // Remote link down (the RFC's first check): back to negotiation, link ack cleared, everything in flight ends.
+        if (_state >= QmpLinkState.LinkConnected && !peer.LinkState)
+        {
+            ResetChannelLocked("the peer's link went down");
+            _ownDescriptor = own.WithLinkStateAck(false);
+            SetStateLocked(QmpLinkState.LinkNegotiation);
+            WriteOwnLocked();
+            return true;
+        }
+
+        switch (_state)
+        {
+            case QmpLinkState.LinkNegotiation when peer.LinkState:
+                // Link up: clear every channel field, ack the peer's level. The local side opens the channel in the same
+                // write (the RFC writes the ack only with its later channel open; the wire value is the same).
+                _ownDescriptor = default(QmpDescriptor).WithLinkState(true).WithLinkStateAck(true).WithChannelState(Role == QmpRole.Local);
+                SetStateLocked(Role == QmpRole.Local ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
+                _linkUp.TrySetResult();
+                WriteOwnLocked();
+                return true;
+
+            case QmpLinkState.LinkConnected when Role == QmpRole.Remote && peer.ChannelState && peer.LinkStateAck:
+                // The local side opened its channel: open ours and ack theirs; toggles seen so far are history.
+                _ownDescriptor = own.WithChannelState(true).WithChannelStateAck(true).WithTxAck(peer.Tx).WithRxDoneAck(peer.RxDone);
+                SetStateLocked(QmpLinkState.LocalConnecting);
+                WriteOwnLocked();
+                return true;
+
+            case QmpLinkState.LocalConnecting when Role == QmpRole.Local && peer.ChannelState && peer.ChannelStateAck:
+                // Unlike the RFC (any interrupt opens), wait for the peer's level and its ack of ours.
+                _ownDescriptor = own.WithChannelStateAck(true).WithTxAck(peer.Tx).WithRxDoneAck(peer.RxDone);
+                ChannelConnectedLocked();
+                WriteOwnLocked();
+                return true;
+
+            case QmpLinkState.LocalConnecting when Role == QmpRole.Remote && !peer.ChannelState:
+                _ownDescriptor = own.WithChannelState(false).WithChannelStateAck(false);
+                SetStateLocked(QmpLinkState.LinkConnected);
+                WriteOwnLocked();
+                return true;
+
+            case QmpLinkState.LocalConnecting when Role == QmpRole.Remote && peer.ChannelStateAck:
+                ChannelConnectedLocked();
+                return ProcessConnectedLocked(peer);
+
+            case QmpLinkState.ChannelConnected:
+                return ProcessConnectedLocked(peer);
+
+            default:
+                return false;
+        }
+    }
+
+    private bool ProcessConnectedLocked(QmpDescriptor peer)
+    {
+        QmpDescriptor own = _ownDescriptor;
+        if (!peer.ChannelState)
+        {
+            // Remote channel down. The local side keeps its level and clears its ack (the RFC's values), so the channel
+            // reopens as soon as the peer raises its level again; the remote side closes and waits for the local side.
+            ResetChannelLocked("the peer closed the channel");
+            _ownDescriptor = Role == QmpRole.Local
+                ? own.WithChannelStateAck(false)
+                : own.WithChannelState(false).WithChannelStateAck(false);
+            SetStateLocked(Role == QmpRole.Local ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
+            WriteOwnLocked();
+            return true;
+        }
+
+        bool write = false;
+
+        // Our fragment was taken.
+        if (_txAwaitingAck && peer.TxAck == own.Tx)
+        {
+            _txAwaitingAck = false;
+            _txFragmentTaken?.TrySetResult();
+        }
+
+        // Our message was consumed. The ack is written with the next write, as in the RFC; nobody waits for it.
+        if (peer.RxDone != own.RxDoneAck)
+        {
+            own = own.WithRxDoneAck(peer.RxDone);
+            _ownDescriptor = own;
+            if (_txDelivered is { } delivered && !_txAwaitingAck && _txLastFragmentSent)
+            {
+                _txDelivered = null;
+                delivered.TrySetResult();
+            }
+            else
+            {
+                ProtocolError("rx_done toggled with no message of ours outstanding");
+            }
+        }
+
+        // A new fragment from the peer (unless a whole message still waits to be consumed: a conforming peer does not
+        // send before our rx_done). A message's last fragment is acked together with rx_done once the message was
+        // consumed, in one write, as the RFC's golden sequence shows; every other fragment is acked at once.
+        if (peer.Tx != own.TxAck && !_rxReady)
+        {
+            if (TakeFragmentLocked(peer))
+            {
+                _rxLastTx = peer.Tx;
+            }
+            else
+            {
+                _ownDescriptor = _ownDescriptor.WithTxAck(peer.Tx);
+                write = true;
+            }
+        }
+
+        if (write)
+        {
+            WriteOwnLocked();
+        }
+
+        return write;
+    }
+
+    private void ChannelConnectedLocked()
+    {
+        SetStateLocked(QmpLinkState.ChannelConnected);
+        _channelOpen.TrySetResult();
+        _notifyConnected = true;
+        _dispatchSignal.Release();
+    }
+
+    /// <summary>Ends everything the channel carried: a send in flight fails, a partial message is dropped, the handler hears of it.</summary>
+    private void ResetChannelLocked(string reason)
+    {
+        bool wasConnected = _state == QmpLinkState.ChannelConnected;
+        _epoch++;
+        FailSendLocked(reason);
+        if (_rxExpectedRemaining >= 0 || (_rxReady && !_rxDelivering))
+        {
+            Log.PartialDropped(_logger, _rxLength, reason);
+        }
+
+        _rxExpectedRemaining = -1;
+        _rxLength = 0;
+        if (!_rxDelivering)
+        {
+            _rxReady = false;
+        }
+
+        if (_channelOpen.Task.IsCompleted)
+        {
+            _channelOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (wasConnected)
+        {
+            Log.ChannelClosed(_logger, Role, reason);
+            _notifyConnected = false;
+            _dispatchSignal.Release();
+        }
+    }
+
+    private void SetStateLocked(QmpLinkState state)
+    {
+        if (_state != state)
+        {
+            Log.StateChanged(_logger, Role, _state, state);
+            _state = state;
+        }
+    }
+
+    private void WriteOwnLocked()
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(_own, _ownDescriptor.Value);
+        _mailbox.WriteOwn(_own);
+        _trace?.Invoke(new QmpMailboxWrite(_time.GetUtcNow(), Role, _mailbox.OwnOffset, (byte[])_own.Clone()));
+    }
+
+    private void ProtocolError(string what)
+    {
+        Interlocked.Increment(ref _protocolErrors);
+        Log.ProtocolError(_logger, Role, what);
+    }
+}
