@@ -268,6 +268,7 @@ public sealed partial class RpmsgBus
             _devices.Remove(device);
         }
 
+        device.MarkRemoved();
         Log.DeviceRemoved(_logger, device.Name, device.Destination.Value);
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Rpmsg.Core;
 
 public sealed partial class RpmsgBus
@@ -104,33 +106,46 @@ public sealed partial class RpmsgBus
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        if (_transport.TrySend(source, destination, payload.Span))
+        if (cancellationToken.CanBeCanceled)
         {
+            return SendLinkedAsync(endpoint, source, destination, payload, cancellationToken);
+        }
+
+        // No caller token: the endpoint's own close token is the only one, so the common case allocates nothing.
+        ValueTask send = _transport.SendAsync(source, destination, payload, _txTimeout, endpoint.ClosedToken);
+        if (send.IsCompletedSuccessfully)
+        {
+            send.GetAwaiter().GetResult();
             Interlocked.Increment(ref _messagesSent);
             return default;
         }
 
-        return SendSlowAsync(endpoint, source, destination, payload, cancellationToken);
+        return AwaitSendAsync(send, endpoint, CancellationToken.None);
     }
 
-    private async ValueTask SendSlowAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private async ValueTask SendLinkedAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        using CancellationTokenSource? timeout = _txTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_txTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, endpoint.ClosedToken, timeout?.Token ?? CancellationToken.None);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, endpoint.ClosedToken);
+        await AwaitSendAsync(_transport.SendAsync(source, destination, payload, _txTimeout, linked.Token), endpoint, cancellationToken).ConfigureAwait(false);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitSendAsync(ValueTask send, RpmsgEndpoint endpoint, CancellationToken cancellationToken)
+    {
         try
         {
-            await _transport.SendAsync(source, destination, payload, linked.Token).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // The caller sees its own token in the exception, never the internal linked one.
+            // The caller sees its own token in the exception, never an internal one.
             cancellationToken.ThrowIfCancellationRequested();
             if (endpoint.IsClosed)
             {
                 ThrowHelper.ThrowEndpointClosed(endpoint.CloseReason, endpoint.Address);
             }
 
-            ThrowHelper.ThrowTimeout(_txTimeout);
+            throw;
         }
 
         Interlocked.Increment(ref _messagesSent);

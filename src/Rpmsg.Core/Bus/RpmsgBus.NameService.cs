@@ -177,18 +177,7 @@ public sealed partial class RpmsgBus
     {
         byte[] buffer = new byte[RpmsgNameServiceMessage.Size];
         message.Write(buffer);
-        using CancellationTokenSource? timeout = _txTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_txTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout?.Token ?? CancellationToken.None);
-        try
-        {
-            await _transport.SendAsync(RpmsgAddress.NameService, RpmsgAddress.NameService, buffer, linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            ThrowHelper.ThrowTimeout(_txTimeout);
-        }
-
+        await _transport.SendAsync(RpmsgAddress.NameService, RpmsgAddress.NameService, buffer, _txTimeout, cancellationToken).ConfigureAwait(false);
         Log.AnnouncementSent(_logger, message.Name, message.Address.Value, message.Flags);
     }
 

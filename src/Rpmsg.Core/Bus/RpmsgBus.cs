@@ -40,7 +40,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     /// <summary>Creates a bus over <paramref name="transport"/> and starts the transport.</summary>
     /// <param name="transport">The link to the peer; the bus takes ownership of it.</param>
     /// <param name="options">Timeouts and queue sizes; defaults when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for every timeout; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The bus's clock; <see cref="TimeProvider.System"/> when <see langword="null"/>. Transmit timeouts are measured by the transport, with its own clock.</param>
     /// <param name="loggerFactory">Where the bus logs; nowhere when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="transport"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
@@ -80,7 +80,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     /// <summary>Gets a value indicating whether the link to the peer is up.</summary>
     public bool IsLinkUp => _transport.IsLinkUp;
 
-    /// <summary>Gets the clock the bus measures timeouts with.</summary>
+    /// <summary>Gets the bus's clock (what its users should measure their own waits with).</summary>
     public TimeProvider TimeProvider => _timeProvider;
 
     /// <summary>Returns the bus's counters.</summary>

@@ -14,6 +14,7 @@ public sealed class RpmsgDevice
     private readonly List<RpmsgEndpoint> _endpoints = [];
     private readonly CancellationTokenSource _removed = new();
     private readonly RpmsgAddress _requestedSource;
+    private bool _removing;
 
     internal RpmsgDevice(RpmsgBus bus, string name, RpmsgAddress source, RpmsgAddress destination, bool isAnnounced)
     {
@@ -45,7 +46,7 @@ public sealed class RpmsgDevice
     /// <summary>Gets the endpoint created for the bound driver, if any.</summary>
     public RpmsgEndpoint? DefaultEndpoint { get; private set; }
 
-    /// <summary>Gets a token that is cancelled when the device is removed.</summary>
+    /// <summary>Gets a token that is cancelled once the device is removed: its driver's remove ran, its endpoints are closed, and it left <see cref="RpmsgBus.Devices"/>.</summary>
     public CancellationToken Removed => _removed.Token;
 
     /// <summary>Gets a value indicating whether the device was removed.</summary>
@@ -75,7 +76,7 @@ public sealed class RpmsgDevice
     {
         lock (_gate)
         {
-            if (_removed.IsCancellationRequested)
+            if (_removing)
             {
                 return false;
             }
@@ -84,6 +85,9 @@ public sealed class RpmsgDevice
             return true;
         }
     }
+
+    /// <summary>Signals <see cref="Removed"/>; called last, once the device is gone from the bus.</summary>
+    internal void MarkRemoved() => _removed.Cancel();
 
     internal void Detach(RpmsgEndpoint endpoint)
     {
@@ -105,15 +109,12 @@ public sealed class RpmsgDevice
         DefaultEndpoint = null;
     }
 
-    /// <summary>Takes every endpoint of the device; with <paramref name="removing"/>, also marks it removed so no more attach.</summary>
+    /// <summary>Takes every endpoint of the device; with <paramref name="removing"/>, also refuses any further endpoint.</summary>
     internal RpmsgEndpoint[] TakeEndpoints(bool removing)
     {
         lock (_gate)
         {
-            if (removing)
-            {
-                _removed.Cancel();
-            }
+            _removing |= removing;
 
             RpmsgEndpoint[] endpoints = [.. _endpoints];
             _endpoints.Clear();

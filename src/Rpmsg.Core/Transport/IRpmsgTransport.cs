@@ -4,10 +4,10 @@ namespace Rpmsg.Core;
 /// <remarks>
 /// <para>A transport carries frames (source address, destination address, payload) to one peer bus.
 /// It is owned by exactly one bus, which calls <see cref="Start"/> once and disposes it with itself.</para>
-/// <para>Transmit room: <see cref="TrySend"/> returns <see langword="false"/> when no room is free right now;
-/// <see cref="SendAsync"/> waits for room until the token is cancelled. When either returns successfully the
-/// frame is the transport's responsibility. When <see cref="SendAsync"/> throws
-/// <see cref="OperationCanceledException"/>, the frame was not and will not be sent.</para>
+/// <para>Transmit room: <see cref="TrySend"/> returns <see langword="false"/> when no room is free right now and
+/// otherwise hands the frame over; <see cref="SendAsync"/> waits for room up to its timeout and completes when the
+/// transport's delivery guarantee is met (for QMP: the peer consumed the frame). When <see cref="SendAsync"/> fails
+/// with a timeout or a cancellation before the frame was taken, the frame was not and will not be sent.</para>
 /// <para>Delivery: the transport calls its <see cref="IRpmsgTransportHandler"/> from one logical sequence,
 /// never concurrently, in the order the peer sent, with link-state changes in order with the frames.</para>
 /// </remarks>
@@ -36,14 +36,19 @@ public interface IRpmsgTransport : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">The payload is over the MTU, or an address is above <see cref="MaxAddress"/>.</exception>
     bool TrySend(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload);
 
-    /// <summary>Queues a frame, waiting for transmit room.</summary>
+    /// <summary>Sends a frame, waiting for transmit room, and completes when the transport's delivery guarantee is met.</summary>
     /// <param name="source">The sending endpoint's address.</param>
     /// <param name="destination">The receiving endpoint's address.</param>
     /// <param name="payload">At most <see cref="Mtu"/> bytes; must stay unchanged until the task completes.</param>
-    /// <param name="cancellationToken">Ends the wait; the frame is then not sent.</param>
-    /// <returns>A task that completes when the frame was taken.</returns>
+    /// <param name="timeout">How long to wait for transmit room (<see cref="Timeout.InfiniteTimeSpan"/> for no limit).</param>
+    /// <param name="cancellationToken">Ends the wait; a frame not yet taken is then not sent.</param>
+    /// <returns>
+    /// A task that completes when the frame was delivered as far as the transport can tell: queued to the peer for the
+    /// loopback, consumed by the peer for QMP.
+    /// </returns>
+    /// <exception cref="RpmsgTimeoutException">No transmit room became free within <paramref name="timeout"/>; the frame was not sent.</exception>
     /// <exception cref="RpmsgException">The link is down or went down while waiting (<see cref="RpmsgError.LinkDown"/>).</exception>
     /// <exception cref="ArgumentOutOfRangeException">The payload is over the MTU, or an address is above <see cref="MaxAddress"/>.</exception>
-    /// <exception cref="OperationCanceledException">The token was cancelled before the frame was taken.</exception>
-    ValueTask SendAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    ValueTask SendAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken);
 }

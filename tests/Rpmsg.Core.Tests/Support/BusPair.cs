@@ -8,7 +8,7 @@ internal sealed class BusPair : IAsyncDisposable
     public BusPair(RpmsgLoopbackOptions? loopback = null, RpmsgBusOptions? busOptions = null, TimeProvider? time = null)
     {
         Time = time ?? new FakeTimeProvider();
-        Link = new RpmsgLoopback(loopback);
+        Link = new RpmsgLoopback(loopback, Time);
         Local = new RpmsgBus(Link.First, busOptions, Time);
         Remote = new RpmsgBus(Link.Second, busOptions, Time);
     }

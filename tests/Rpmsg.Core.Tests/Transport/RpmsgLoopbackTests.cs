@@ -6,7 +6,7 @@ public sealed class LoopbackTransportContractTests : RpmsgTransportContractTests
 {
     private protected override Task<TransportPair> CreatePairAsync(RecordingHandler first, RecordingHandler second)
     {
-        var link = new RpmsgLoopback(new RpmsgLoopbackOptions { TxQueueDepth = 4 });
+        var link = new RpmsgLoopback(new RpmsgLoopbackOptions { TxQueueDepth = 4 }, Time);
         link.First.Start(first);
         link.Second.Start(second);
         return Task.FromResult(new TransportPair(link.First, link.Second));
@@ -62,7 +62,7 @@ public class RpmsgLoopbackTests
         Assert.True(link.First.TrySend(1, 2, [2]));
         link.SetLinkDown();
         Assert.Equal(RpmsgError.LinkDown, Assert.Throws<RpmsgException>(() => link.First.TrySend(1, 2, [3])).Error);
-        Assert.Equal(RpmsgError.LinkDown, (await Assert.ThrowsAsync<RpmsgException>(async () => await link.First.SendAsync(1, 2, new byte[] { 3 }, Ct))).Error);
+        Assert.Equal(RpmsgError.LinkDown, (await Assert.ThrowsAsync<RpmsgException>(async () => await link.First.SendAsync(1, 2, new byte[] { 3 }, Timeout.InfiniteTimeSpan, Ct))).Error);
         Assert.Equal(new byte[] { 1 }, (await b.Frames.NextAsync()).Payload);
         Assert.Equal(new byte[] { 2 }, (await b.Frames.NextAsync()).Payload);
         Assert.False(await b.LinkStates.NextAsync());
@@ -88,7 +88,7 @@ public class RpmsgLoopbackTests
         {
         }
 
-        ValueTask pending = link.First.SendAsync(1, 2, new byte[] { 9 }, Ct);
+        ValueTask pending = link.First.SendAsync(1, 2, new byte[] { 9 }, Timeout.InfiniteTimeSpan, Ct);
         link.SetLinkDown();
         Assert.Equal(RpmsgError.LinkDown, (await Assert.ThrowsAsync<RpmsgException>(async () => await pending)).Error);
         b.Unblock();

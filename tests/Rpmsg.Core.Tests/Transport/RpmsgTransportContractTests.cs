@@ -10,6 +10,9 @@ public abstract class RpmsgTransportContractTests
 {
     private protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>The clock every transport under test must use for its timeouts.</summary>
+    private protected Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; } = new();
+
     /// <summary>Creates two connected transports, started with the given handlers; the link must come up.</summary>
     private protected abstract Task<TransportPair> CreatePairAsync(RecordingHandler first, RecordingHandler second);
 
@@ -30,7 +33,7 @@ public abstract class RpmsgTransportContractTests
         await using TransportPair pair = await CreatePairAsync(a, b);
         for (int i = 0; i < 50; i++)
         {
-            await pair.First.SendAsync(1024 + (uint)i, 2000, new byte[] { (byte)i, 0xAB }, Ct);
+            await pair.First.SendAsync(1024 + (uint)i, 2000, new byte[] { (byte)i, 0xAB }, Timeout.InfiniteTimeSpan, Ct);
         }
 
         for (int i = 0; i < 50; i++)
@@ -49,7 +52,7 @@ public abstract class RpmsgTransportContractTests
         await using TransportPair pair = await CreatePairAsync(a, b);
         byte[] full = Enumerable.Range(0, pair.First.Mtu).Select(i => (byte)i).ToArray();
         Assert.True(pair.Second.TrySend(5, 6, []));
-        await pair.Second.SendAsync(5, 6, full, Ct);
+        await pair.Second.SendAsync(5, 6, full, Timeout.InfiniteTimeSpan, Ct);
         Assert.Empty((await a.Frames.NextAsync()).Payload);
         Assert.Equal(full, (await a.Frames.NextAsync()).Payload);
     }
@@ -61,8 +64,8 @@ public abstract class RpmsgTransportContractTests
         await using TransportPair pair = await CreatePairAsync(a, b);
         byte[] tooLarge = new byte[pair.First.Mtu + 1];
         Assert.Throws<ArgumentOutOfRangeException>(() => pair.First.TrySend(1, 2, tooLarge));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await pair.First.SendAsync(1, 2, tooLarge, Ct));
-        await pair.First.SendAsync(1, 2, new byte[] { 7 }, Ct);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await pair.First.SendAsync(1, 2, tooLarge, Timeout.InfiniteTimeSpan, Ct));
+        await pair.First.SendAsync(1, 2, new byte[] { 7 }, Timeout.InfiniteTimeSpan, Ct);
         Assert.Equal(new byte[] { 7 }, (await b.Frames.NextAsync()).Payload);
     }
 
@@ -109,10 +112,38 @@ public abstract class RpmsgTransportContractTests
             taken++;
         }
 
-        ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(taken), Ct);
+        ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(taken), Timeout.InfiniteTimeSpan, Ct);
         Assert.False(pending.IsCompleted);
         b.Unblock();
         await pending;
+        for (int i = 0; i <= taken; i++)
+        {
+            Assert.Equal(i, BitConverter.ToInt32((await b.Frames.NextAsync()).Payload));
+        }
+    }
+
+    [Fact]
+    public async Task SendAsync_NoRoomWithinTimeout_ThrowsRpmsgTimeout_AndFrameIsNeverSent()
+    {
+        var (a, b) = (new RecordingHandler(), new RecordingHandler());
+        await using TransportPair pair = await CreatePairAsync(a, b);
+        b.Block();
+        int taken = 0;
+        while (pair.First.TrySend(1, 2, BitConverter.GetBytes(taken)))
+        {
+            taken++;
+        }
+
+        ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(-1), TimeSpan.FromMilliseconds(500), Ct);
+        Time.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.False(pending.IsCompleted);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        var ex = await Assert.ThrowsAsync<RpmsgTimeoutException>(async () => await pending);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), ex.Timeout);
+
+        ValueTask after = pair.First.SendAsync(1, 2, BitConverter.GetBytes(taken), Timeout.InfiniteTimeSpan, Ct);
+        b.Unblock();
+        await after;
         for (int i = 0; i <= taken; i++)
         {
             Assert.Equal(i, BitConverter.ToInt32((await b.Frames.NextAsync()).Payload));
@@ -132,10 +163,10 @@ public abstract class RpmsgTransportContractTests
         }
 
         using var cts = new CancellationTokenSource();
-        ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(-1), cts.Token);
+        ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(-1), Timeout.InfiniteTimeSpan, cts.Token);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
-        ValueTask after = pair.First.SendAsync(1, 2, BitConverter.GetBytes(taken), Ct);
+        ValueTask after = pair.First.SendAsync(1, 2, BitConverter.GetBytes(taken), Timeout.InfiniteTimeSpan, Ct);
         b.Unblock();
         await after;
 

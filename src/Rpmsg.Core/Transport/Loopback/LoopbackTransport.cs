@@ -73,17 +73,21 @@ internal sealed class LoopbackTransport : IRpmsgTransport
         return true;
     }
 
-    public ValueTask SendAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public ValueTask SendAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Validate(source, destination, payload.Length);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
         if (_credits.Wait(0, CancellationToken.None))
         {
             Enqueue(source, destination, payload.Span);
             return default;
         }
 
-        return SendSlowAsync(source, destination, payload, cancellationToken);
+        return SendSlowAsync(source, destination, payload, timeout, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -133,7 +137,7 @@ internal sealed class LoopbackTransport : IRpmsgTransport
         _inbox.Writer.TryWrite(LoopbackItem.LinkState(up));
     }
 
-    private async ValueTask SendSlowAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private async ValueTask SendSlowAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         CancellationToken linkDown;
         lock (_link.Gate)
@@ -146,7 +150,8 @@ internal sealed class LoopbackTransport : IRpmsgTransport
             linkDown = _linkDown.Token;
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linkDown);
+        using CancellationTokenSource? timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, _link.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linkDown, timer?.Token ?? CancellationToken.None);
         try
         {
             await _credits.WaitAsync(linked.Token).ConfigureAwait(false);
@@ -154,7 +159,12 @@ internal sealed class LoopbackTransport : IRpmsgTransport
         catch (OperationCanceledException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ThrowHelper.ThrowLinkDown();
+            if (linkDown.IsCancellationRequested)
+            {
+                ThrowHelper.ThrowLinkDown();
+            }
+
+            ThrowHelper.ThrowTimeout(timeout);
         }
 
         Enqueue(source, destination, payload.Span);

@@ -21,9 +21,11 @@ public sealed class RpmsgLoopback
 
     /// <summary>Creates a link with two unattached transports.</summary>
     /// <param name="options">Queue depth, MTU and address range; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for transmit timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public RpmsgLoopback(RpmsgLoopbackOptions? options = null)
+    public RpmsgLoopback(RpmsgLoopbackOptions? options = null, TimeProvider? timeProvider = null)
     {
+        TimeProvider = timeProvider ?? TimeProvider.System;
         options ??= new RpmsgLoopbackOptions();
         options.Validate();
         _first = new LoopbackTransport(this, options);
@@ -71,6 +73,8 @@ public sealed class RpmsgLoopback
     }
 
     internal Lock Gate => _gate;
+
+    internal TimeProvider TimeProvider { get; }
 
     internal bool IsUpLocked => _up;
 
