@@ -1,0 +1,184 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rpmsg.Core;
+
+namespace Tmel.Transport.Qmp;
+
+/// <summary>The rpmsg transport over a QMP link: one message in flight, up to 6144 bytes, addresses up to 0xFFFE.</summary>
+/// <remarks>
+/// <para><see cref="SendAsync"/> completes when the peer consumed the message (flipped rx_done): a completed send was
+/// delivered exactly once. <see cref="TrySend"/> hands the message over when no other message is in flight and returns at
+/// once, like Linux's <c>rpmsg_trysend</c>; its delivery is not confirmed to the caller, and a failure after the hand-over
+/// is logged and counted in <see cref="UnconfirmedSendFailures"/>.</para>
+/// <para>The transport owns its link and disposes it.</para>
+/// </remarks>
+public sealed partial class QmpRpmsgTransport : IRpmsgTransport
+{
+    private readonly QmpLink _link;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _slot = new(1, 1);
+    private IRpmsgTransportHandler? _handler;
+    private long _unconfirmedSendFailures;
+
+    /// <summary>Creates the transport over an unstarted link.</summary>
+    /// <param name="link">The link; the transport starts it in <see cref="Start"/> and disposes it.</param>
+    /// <param name="timeProvider">The clock for transmit-room timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where the transport logs; nowhere when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="link"/> is <see langword="null"/>.</exception>
+    public QmpRpmsgTransport(QmpLink link, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        _link = link;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpRpmsgTransport>();
+    }
+
+    /// <summary>Gets the link below the transport.</summary>
+    public QmpLink Link => _link;
+
+    /// <inheritdoc/>
+    public int Mtu => QmpMailboxLayout.MaxMessageSize;
+
+    /// <inheritdoc/>
+    public RpmsgAddress MaxAddress => QmpAddressWord.MaxAddress;
+
+    /// <inheritdoc/>
+    public bool IsLinkUp => _link.IsChannelConnected;
+
+    /// <summary>Gets how many messages handed over by <see cref="TrySend"/> failed afterwards (the link went down before the peer consumed them).</summary>
+    public long UnconfirmedSendFailures => Interlocked.Read(ref _unconfirmedSendFailures);
+
+    /// <inheritdoc/>
+    public void Start(IRpmsgTransportHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
+        {
+            throw new InvalidOperationException("The transport was already started.");
+        }
+
+        _link.Start(new LinkHandler(handler));
+    }
+
+    /// <inheritdoc/>
+    public bool TrySend(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload)
+    {
+        Validate(source, destination, payload.Length);
+        if (!_link.IsChannelConnected)
+        {
+            throw new RpmsgException(RpmsgError.LinkDown, "The QMP channel is not open; the message was not sent.");
+        }
+
+        if (!_slot.Wait(0, CancellationToken.None))
+        {
+            return false;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
+        payload.CopyTo(buffer);
+        _ = SendHandedOverAsync(buffer, payload.Length, QmpAddressWord.Encode(source, destination));
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask SendAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Validate(source, destination, payload.Length);
+        return new ValueTask(SendCoreAsync(QmpAddressWord.Encode(source, destination), payload, timeout, cancellationToken));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _link.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task SendCoreAsync(uint word, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!_slot.Wait(0, CancellationToken.None))
+        {
+            if (!_link.IsChannelConnected)
+            {
+                throw new RpmsgException(RpmsgError.LinkDown, "The QMP channel is not open; the message was not sent.");
+            }
+
+            using CancellationTokenSource? timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer?.Token ?? CancellationToken.None);
+            try
+            {
+                await _slot.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new RpmsgTimeoutException(timeout);
+            }
+        }
+
+        try
+        {
+            await _link.SendAsync(payload, word, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _slot.Release();
+        }
+    }
+
+    private async Task SendHandedOverAsync(byte[] buffer, int length, uint word)
+    {
+        try
+        {
+            await _link.SendAsync(buffer.AsMemory(0, length), word).ConfigureAwait(false);
+        }
+        catch (RpmsgException ex)
+        {
+            Interlocked.Increment(ref _unconfirmedSendFailures);
+            Log.HandedOverSendFailed(_logger, length, ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _slot.Release();
+        }
+    }
+
+    private static void Validate(RpmsgAddress source, RpmsgAddress destination, int length, string paramName = "payload")
+    {
+        if (length > QmpMailboxLayout.MaxMessageSize)
+        {
+            throw new ArgumentOutOfRangeException(paramName, length, $"The payload is {length} bytes; QMP carries at most {QmpMailboxLayout.MaxMessageSize}.");
+        }
+
+        if (source.Value > QmpAddressWord.MaxAddress)
+        {
+            throw new ArgumentOutOfRangeException(nameof(source), source.Value, $"Address {source} is above 0xFFFE, the highest address on a QMP bus.");
+        }
+
+        if (destination.Value > QmpAddressWord.MaxAddress)
+        {
+            throw new ArgumentOutOfRangeException(nameof(destination), destination.Value, $"Address {destination} is above 0xFFFE, the highest address on a QMP bus.");
+        }
+    }
+
+    /// <summary>Turns the link's messages and channel changes into rpmsg frames and link-state changes.</summary>
+    private sealed class LinkHandler(IRpmsgTransportHandler handler) : IQmpLinkHandler
+    {
+        public ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            (RpmsgAddress source, RpmsgAddress destination) = QmpAddressWord.Decode(reservedWord);
+            return handler.OnReceiveAsync(source, destination, message, cancellationToken);
+        }
+
+        public ValueTask OnChannelStateChangedAsync(bool connected, CancellationToken cancellationToken) =>
+            handler.OnLinkStateChangedAsync(connected, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2100, LogLevel.Warning, "A {Length}-byte message handed over by TrySend was not confirmed: the link went down first.")]
+        public static partial void HandedOverSendFailed(ILogger logger, int length, Exception exception);
+    }
+}
