@@ -40,7 +40,28 @@ public class QmpRpmsgTransportTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         await using var tmel = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(remote, QmpRole.Remote, null, time), time), null, time);
         await using var apps = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(local, QmpRole.Local, null, time), time), null, time);
-        await using RpmsgEndpoint echo = tmel.CreateEndpoint(RpmsgAddress.Any, new RpmsgEndpointOptions { Callback = (e, p, s) => Assert.True(e.TrySendTo(s, p)) });
+        // QMP carries one message at a time, so the echo answers with the waiting send from a queued endpoint: a
+        // TrySend from a callback would find the previous reply still unconfirmed and be refused.
+        await using RpmsgEndpoint echo = tmel.CreateEndpoint(RpmsgAddress.Any);
+        Task echoing = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await foreach (RpmsgMessage request in echo.ReadAllAsync(Ct))
+                    {
+                        using (request)
+                        {
+                            await echo.SendToAsync(request.Source, request.Payload, Ct);
+                        }
+                    }
+                }
+                catch (RpmsgEndpointClosedException ex) when (ex.Error == RpmsgError.EndpointClosed)
+                {
+                    // Shut down while the last reply still awaited the peer's rx_done.
+                }
+            },
+            Ct);
         await tmel.AnnounceAsync(echo, "tmel-echo", Ct);
 
         RpmsgDevice device = await apps.WaitForDeviceAsync("tmel-echo", Ct);
@@ -57,5 +78,7 @@ public class QmpRpmsgTransportTests
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await client.SendAsync(new byte[6145], Ct));
         Assert.Throws<ArgumentOutOfRangeException>(() => apps.CreateEndpoint(0xFFFF));
+        await echo.DisposeAsync();
+        await echoing;
     }
 }
