@@ -19,6 +19,12 @@ public sealed partial class QmpLink
         [LoggerMessage(2003, LogLevel.Warning, "QMP: dropped {Length} bytes of an incomplete message: {Reason}.")]
         public static partial void PartialDropped(ILogger logger, int length, string reason);
 
+        [LoggerMessage(2005, LogLevel.Warning, "QMP {Role}: a fragment was not taken in time; ringing the doorbell again.")]
+        public static partial void DoorbellRepeated(ILogger logger, QmpRole role);
+
+        [LoggerMessage(2006, LogLevel.Error, "QMP {Role}: a fragment was not taken after {Attempts} periods; the channel is reset.")]
+        public static partial void FragmentTimedOut(ILogger logger, QmpRole role, int attempts);
+
         [LoggerMessage(2004, LogLevel.Error, "QMP {Role}: the message handler threw; the message counts as consumed.")]
         public static partial void HandlerFailed(ILogger logger, QmpRole role, Exception exception);
     }

@@ -61,7 +61,7 @@ public sealed partial class QmpLink
                 }
 
                 _mailbox.RingPeerDoorbell();
-                await taken.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await WaitForFragmentTakenAsync(taken.Task, cancellationToken).ConfigureAwait(false);
             }
 
             await delivered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -69,6 +69,64 @@ public sealed partial class QmpLink
         finally
         {
             _txGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the peer's tx_ack of the fragment just written. After one <see cref="QmpLinkOptions.FragmentTimeout"/> the
+    /// peer's word is read again and the doorbell rung once more (an interrupt can be lost). After a second period the
+    /// peer is unresponsive: the channel is reset through a handshake the peer must acknowledge before it reopens, so the
+    /// untaken fragment can never be consumed later, and the send fails with <see cref="RpmsgTimeoutException"/>.
+    /// </summary>
+    private async Task WaitForFragmentTakenAsync(Task taken, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await taken.WaitAsync(_options.FragmentTimeout, _time, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            bool ring;
+            lock (_lock)
+            {
+                ring = ProcessLocked();
+                if (!taken.IsCompleted && attempt >= 2 && _state == QmpLinkState.ChannelConnected)
+                {
+                    string reason = $"a fragment was not taken within {attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms";
+                    ResetChannelLocked(reason);
+                    _ownDescriptor = _ownDescriptor.WithChannelState(false).WithChannelStateAck(false);
+                    SetStateLocked(QmpLinkState.LocalDisconnecting);
+                    WriteOwnLocked();
+                    ring = true;
+                }
+            }
+
+            if (taken.IsCompletedSuccessfully)
+            {
+                if (ring)
+                {
+                    _mailbox.RingPeerDoorbell();
+                }
+
+                return;
+            }
+
+            _mailbox.RingPeerDoorbell();
+            if (attempt >= 2)
+            {
+                _ = taken.Exception;
+                Log.FragmentTimedOut(_logger, Role, attempt);
+                throw new RpmsgTimeoutException(
+                    _options.FragmentTimeout * attempt,
+                    $"The peer did not take a fragment within {attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms, though the doorbell was rung again; the channel was reset and the message was not delivered.");
+            }
+
+            Log.DoorbellRepeated(_logger, Role);
         }
     }
 

@@ -236,8 +236,16 @@ public sealed partial class QmpLink : IAsyncDisposable
                 WriteOwnLocked();
                 return true;
 
-            case QmpLinkState.LinkConnected when Role == QmpRole.Remote && peer.ChannelState && peer.LinkStateAck:
-                // The local side opened its channel: open ours and ack theirs; toggles seen so far are history.
+            case QmpLinkState.LocalDisconnecting when !peer.ChannelStateAck:
+                // The peer saw our channel reset (it cleared its ack of our level): reopen. Its next open is a fresh start.
+                _ownDescriptor = own.WithChannelState(Role == QmpRole.Local);
+                SetStateLocked(Role == QmpRole.Local ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
+                WriteOwnLocked();
+                return true;
+
+            case QmpLinkState.LinkConnected when Role == QmpRole.Remote && peer.ChannelState && peer.LinkStateAck && !peer.ChannelStateAck:
+                // The local side opened its channel (and acknowledged that ours was closed): open ours and ack theirs;
+                // toggles seen so far are history.
                 _ownDescriptor = own.WithChannelState(true).WithChannelStateAck(true).WithTxAck(peer.Tx).WithRxDoneAck(peer.RxDone);
                 SetStateLocked(QmpLinkState.LocalConnecting);
                 WriteOwnLocked();

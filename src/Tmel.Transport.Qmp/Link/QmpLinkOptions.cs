@@ -11,8 +11,14 @@ public sealed class QmpLinkOptions
     /// <value>Default 1000 ms.</value>
     public TimeSpan ChannelOpenTimeout { get; set; } = TimeSpan.FromMilliseconds(1000);
 
+    /// <summary>Gets or sets how long a sent fragment may wait for the peer's tx_ack (the RFC's and V2's tx timeout).</summary>
+    /// <value>Default 1000 ms. After one period the doorbell is rung again (a lost doorbell); after a second the channel is reset
+    /// and the send fails with <see cref="Rpmsg.Core.RpmsgTimeoutException"/>.</value>
+    public TimeSpan FragmentTimeout { get; set; } = TimeSpan.FromMilliseconds(1000);
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(FragmentTimeout, TimeSpan.Zero, nameof(FragmentTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LinkUpTimeout, TimeSpan.Zero, nameof(LinkUpTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ChannelOpenTimeout, TimeSpan.Zero, nameof(ChannelOpenTimeout));
     }

@@ -1,0 +1,137 @@
+using Rpmsg.Core;
+using Tmel.Transport.Qmp.Tests.Support;
+
+namespace Tmel.Transport.Qmp.Tests.Link;
+
+/// <summary>Interrupts that never arrive: one is recovered by ringing again; two make the send fail, and nothing is delivered late.</summary>
+public class QmpLinkLostDoorbellTests
+{
+    private static readonly TimeSpan s_fragmentTimeout = TimeSpan.FromMilliseconds(1000);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task OneLostDoorbell_IsRungAgainAfterTheFragmentTimeout_AndTheMessageIsDeliveredOnce()
+    {
+        await using var setup = await Setup.ConnectAsync();
+        setup.LocalMailbox.DropNextRings(1);
+
+        Task sending = setup.Local.SendAsync(new byte[] { 1, 2, 3 }, 7, Ct);
+        await setup.LocalMailbox.WaitForDroppedAsync(1);
+        await setup.Time.WaitForTimerAsync(s_fragmentTimeout);
+        Assert.False(sending.IsCompleted);
+
+        setup.Time.Advance(s_fragmentTimeout);
+        await sending;
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await setup.RemoteHandler.Messages.Reader.ReadAsync(Ct)).Message);
+        Assert.False(setup.RemoteHandler.Messages.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task DoorbellLostTwice_SendFailsWithTimeout_ChannelResetsAndReopens_TheMessageIsNeverDelivered()
+    {
+        await using var setup = await Setup.ConnectAsync();
+        setup.LocalMailbox.DropNextRings(2);
+
+        Task sending = setup.Local.SendAsync(new byte[] { 0xDE, 0xAD }, 7, Ct);
+        await setup.LocalMailbox.WaitForDroppedAsync(1);
+        await setup.Time.WaitForTimerAsync(s_fragmentTimeout);
+        setup.Time.Advance(s_fragmentTimeout);
+        await setup.LocalMailbox.WaitForDroppedAsync(2);
+        await setup.Time.WaitForTimerAsync(s_fragmentTimeout);
+        setup.Time.Advance(s_fragmentTimeout);
+
+        var ex = await Assert.ThrowsAsync<RpmsgTimeoutException>(() => sending);
+        Assert.Equal(RpmsgError.TxTimeout, ex.Error);
+        Assert.Contains("not delivered", ex.Message, StringComparison.Ordinal);
+
+        // The channel goes down and comes back on its own; the untaken fragment is history, not a message.
+        Assert.False(await setup.LocalHandler.ChannelStates.Reader.ReadAsync(Ct));
+        Assert.True(await setup.LocalHandler.ChannelStates.Reader.ReadAsync(Ct));
+        await setup.Local.WaitForChannelAsync(Ct);
+        await setup.Local.SendAsync(new byte[] { 0xBE, 0xEF }, 7, Ct);
+        Assert.Equal(new byte[] { 0xBE, 0xEF }, (await setup.RemoteHandler.Messages.Reader.ReadAsync(Ct)).Message);
+        Assert.False(setup.RemoteHandler.Messages.Reader.TryRead(out _));
+        Assert.Equal(0, setup.Remote.ProtocolErrors);
+    }
+
+    private sealed class Setup : IAsyncDisposable
+    {
+        private Setup()
+        {
+            (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+            LocalMailbox = new DroppingMailbox(local);
+            Local = new QmpLink(LocalMailbox, QmpRole.Local, null, Time);
+            Remote = new QmpLink(remote, QmpRole.Remote, null, Time);
+        }
+
+        public TimerWatchingTime Time { get; } = new();
+
+        public DroppingMailbox LocalMailbox { get; }
+
+        public QmpLink Local { get; }
+
+        public QmpLink Remote { get; }
+
+        public RecordingLinkHandler LocalHandler { get; } = new();
+
+        public RecordingLinkHandler RemoteHandler { get; } = new();
+
+        public static async Task<Setup> ConnectAsync()
+        {
+            var setup = new Setup();
+            setup.Remote.Start(setup.RemoteHandler);
+            setup.Local.Start(setup.LocalHandler);
+            await setup.Local.WaitForChannelAsync(Ct);
+            await setup.Remote.WaitForChannelAsync(Ct);
+            Assert.True(await setup.LocalHandler.ChannelStates.Reader.ReadAsync(Ct));
+            setup.Time.ClearCreated();
+            return setup;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Local.DisposeAsync();
+            await Remote.DisposeAsync();
+        }
+    }
+
+    /// <summary>A mailbox whose next rings of the peer's doorbell are lost, as an interrupt can be.</summary>
+    private sealed class DroppingMailbox(IQmpMailbox inner) : IQmpMailbox
+    {
+        private readonly System.Threading.Channels.Channel<int> _dropped = System.Threading.Channels.Channel.CreateUnbounded<int>();
+        private int _toDrop;
+        private int _droppedCount;
+
+        public int OwnOffset => inner.OwnOffset;
+
+        public int PeerOffset => inner.PeerOffset;
+
+        public void DropNextRings(int count) => Volatile.Write(ref _toDrop, count);
+
+        public async Task WaitForDroppedAsync(int count)
+        {
+            while (await _dropped.Reader.ReadAsync(Ct) < count)
+            {
+            }
+        }
+
+        public void ReadPeer(Span<byte> destination) => inner.ReadPeer(destination);
+
+        public void WriteOwn(ReadOnlySpan<byte> mailbox) => inner.WriteOwn(mailbox);
+
+        public void RingPeerDoorbell()
+        {
+            if (Interlocked.Decrement(ref _toDrop) >= 0)
+            {
+                _dropped.Writer.TryWrite(Interlocked.Increment(ref _droppedCount));
+                return;
+            }
+
+            Interlocked.Exchange(ref _toDrop, 0);
+            inner.RingPeerDoorbell();
+        }
+
+        public ValueTask WaitForDoorbellAsync(CancellationToken cancellationToken) => inner.WaitForDoorbellAsync(cancellationToken);
+    }
+}
