@@ -15,6 +15,8 @@ public sealed partial class QmpLink
     private bool _rxDelivering;
     private bool _notifyConnected;
     private bool _notifiedConnected;
+    private int _connection;
+    private int _notifiedConnection;
 
     /// <summary>
     /// Takes the peer's current fragment into the reassembly buffer. Everything read from the peer is bounded: a
@@ -99,10 +101,18 @@ public sealed partial class QmpLink
                 uint reserved;
                 lock (_lock)
                 {
-                    if (_notifyConnected != _notifiedConnected)
+                    if (_notifiedConnected && (!_notifyConnected || _connection != _notifiedConnection))
                     {
-                        notify = _notifyConnected;
-                        _notifiedConnected = _notifyConnected;
+                        // Down, or down and up again since the handler last heard "up": it hears "down" first, so a
+                        // fast reset is never folded away.
+                        notify = false;
+                        _notifiedConnected = false;
+                    }
+                    else if (!_notifiedConnected && _notifyConnected)
+                    {
+                        notify = true;
+                        _notifiedConnected = true;
+                        _notifiedConnection = _connection;
                     }
                     else if (_rxReady && !_rxDelivering)
                     {

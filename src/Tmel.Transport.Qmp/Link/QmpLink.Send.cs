@@ -136,26 +136,26 @@ public sealed partial class QmpLink
     /// </summary>
     private async Task WaitForPreviousSendAsync(CancellationToken cancellationToken)
     {
-        Task? previous;
+        Task? untaken;
         lock (_lock)
         {
-            previous = _txAwaitingAck ? _txFragmentTaken?.Task : _txLastFragmentSent ? _txDelivered?.Task : null;
+            untaken = _txAwaitingAck ? _txFragmentTaken?.Task : null;
         }
 
-        if (previous is null)
+        if (untaken is not null)
         {
-            return;
+            try
+            {
+                // Same rules as for a live send: ring again after one period, reset the channel after two.
+                await WaitForFragmentTakenAsync(untaken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpmsgException)
+            {
+                // The channel reset; the state is fresh.
+            }
         }
 
-        try
-        {
-            await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpmsgException)
-        {
-            // The channel reset; the state is fresh.
-        }
-
+        Task? previous;
         lock (_lock)
         {
             if (!_txAwaitingAck && _txLastFragmentSent && _txDelivered is not null)

@@ -345,6 +345,7 @@ public sealed partial class QmpLink : IAsyncDisposable
     {
         SetStateLocked(QmpLinkState.ChannelConnected);
         _channelOpen.TrySetResult();
+        _connection++;
         _notifyConnected = true;
         _dispatchSignal.Release();
     }

@@ -55,6 +55,33 @@ public class QmpLinkLostDoorbellTests
         Assert.Equal(0, setup.Remote.ProtocolErrors);
     }
 
+    [Fact]
+    public async Task SendCancelledMidMessage_PeerDropsThePartial_NextMessageArrivesOnce()
+    {
+        await using var setup = await Setup.ConnectAsync();
+        byte[] abandoned = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray(); // three fragments
+        setup.LocalMailbox.DropNextRings(1, after: 1);                               // fragment 2's doorbell is lost
+        using var cts = new CancellationTokenSource();
+        Task sending = setup.Local.SendAsync(abandoned, 7, cts.Token);
+        await setup.LocalMailbox.WaitForDroppedAsync(1);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        setup.Time.ClearCreated(); // whether the cancelled wait got to create its timer is a race; only the next one counts
+
+        // The next send first settles the untaken fragment (ringing again after one period), then starts a new message;
+        // the peer sees a first fragment while the old message is incomplete and drops the partial.
+        Task next = setup.Local.SendAsync(new byte[] { 9 }, 8, Ct);
+        await setup.Time.WaitForTimerAsync(s_fragmentTimeout);
+        setup.Time.Advance(s_fragmentTimeout);
+        await next;
+
+        (uint reserved, byte[] message) = await setup.RemoteHandler.Messages.Reader.ReadAsync(Ct);
+        Assert.Equal(8u, reserved);
+        Assert.Equal(new byte[] { 9 }, message);
+        Assert.False(setup.RemoteHandler.Messages.Reader.TryRead(out _));
+        Assert.Equal(1, setup.Remote.ProtocolErrors);
+    }
+
     private sealed class Setup : IAsyncDisposable
     {
         private Setup()
@@ -101,13 +128,19 @@ public class QmpLinkLostDoorbellTests
     {
         private readonly System.Threading.Channels.Channel<int> _dropped = System.Threading.Channels.Channel.CreateUnbounded<int>();
         private int _toDrop;
+        private int _toPass;
         private int _droppedCount;
 
         public int OwnOffset => inner.OwnOffset;
 
         public int PeerOffset => inner.PeerOffset;
 
-        public void DropNextRings(int count) => Volatile.Write(ref _toDrop, count);
+        /// <summary>Lets <paramref name="after"/> rings through, then loses the next <paramref name="count"/>.</summary>
+        public void DropNextRings(int count, int after = 0)
+        {
+            Volatile.Write(ref _toPass, after);
+            Volatile.Write(ref _toDrop, count);
+        }
 
         public async Task WaitForDroppedAsync(int count)
         {
@@ -122,6 +155,13 @@ public class QmpLinkLostDoorbellTests
 
         public void RingPeerDoorbell()
         {
+            if (Interlocked.Decrement(ref _toPass) >= 0)
+            {
+                inner.RingPeerDoorbell();
+                return;
+            }
+
+            Interlocked.Exchange(ref _toPass, 0);
             if (Interlocked.Decrement(ref _toDrop) >= 0)
             {
                 _dropped.Writer.TryWrite(Interlocked.Increment(ref _droppedCount));
