@@ -11,7 +11,6 @@ public sealed partial class QmpLink
     private int _rxExpectedRemaining = -1;
     private uint _rxReserved;
     private bool _rxReady;
-    private bool _rxLastTx;
     private bool _rxDelivering;
     private bool _notifyConnected;
     private bool _notifiedConnected;
@@ -23,7 +22,7 @@ public sealed partial class QmpLink
     /// first fragment announces at most 256 fragments of at most 24 bytes, each continuation must count down by one,
     /// and non-final fragments are full; anything else is a counted protocol error that drops that message.
     /// </summary>
-    /// <returns>True when this fragment completed a message (its ack is then written with rx_done).</returns>
+    /// <returns>True when this fragment completed a message.</returns>
     private bool TakeFragmentLocked(QmpDescriptor peer)
     {
         int size = peer.FragmentSize;
@@ -145,9 +144,8 @@ public sealed partial class QmpLink
                     _rxLength = 0;
                     if (epoch == _epoch && _state == QmpLinkState.ChannelConnected && !stopping.IsCancellationRequested)
                     {
-                        // Consumed: ack the last fragment and flip rx_done in one write, then catch up with anything the
-                        // peer wrote meanwhile.
-                        _ownDescriptor = _ownDescriptor.WithTxAck(_rxLastTx).WithRxDone(!_ownDescriptor.RxDone);
+                        // Consumed: flip rx_done, then catch up with anything the peer wrote meanwhile.
+                        _ownDescriptor = _ownDescriptor.WithRxDone(!_ownDescriptor.RxDone);
                         WriteOwnLocked();
                         ProcessLocked();
                         ring = true;

@@ -184,12 +184,15 @@ public sealed partial class QmpLink
 
     private void FailSendLocked(string reason)
     {
-        bool consumedUnknown = _txLastFragmentSent && !_txAwaitingAck;
+        // Once the last fragment is in the mailbox the outcome is unknown: the peer may have taken and be consuming it,
+        // and a peer that resets overwrites the ack that would have told us. A message whose last fragment was never
+        // written cannot be delivered: every receiver drops an incomplete message when the channel resets.
+        bool outcomeUnknown = _txLastFragmentSent;
         _txAwaitingAck = false;
         _txLastFragmentSent = false;
-        string text = consumedUnknown
-            ? $"The QMP channel closed ({reason}) after the peer took the whole message but before it confirmed consuming it; it may have been delivered."
-            : $"The QMP channel closed ({reason}); the message was not delivered.";
+        string text = outcomeUnknown
+            ? $"The QMP channel closed ({reason}) after the message's last fragment was written but before the peer confirmed consuming it; it may have been delivered."
+            : $"The QMP channel closed ({reason}) before the message's last fragment was written; the message was not delivered.";
         _txFragmentTaken?.TrySetException(new RpmsgException(RpmsgError.LinkDown, text));
         _txDelivered?.TrySetException(new RpmsgException(RpmsgError.LinkDown, text));
         _txFragmentTaken = null;

@@ -318,19 +318,14 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
 
         // A new fragment from the peer (unless a whole message still waits to be consumed: a conforming peer does not
-        // send before our rx_done). A message's last fragment is acked together with rx_done once the message was
-        // consumed, in one write, as the RFC's golden sequence shows; every other fragment is acked at once.
+        // send before our rx_done). Every fragment is acked as soon as it is taken; rx_done follows once the message
+        // was consumed. So the sender always knows whether its last fragment was taken, and a failure can say truly
+        // whether the message may have been delivered (the RFC's golden sequence has the peer write both in one go).
         if (peer.Tx != own.TxAck && !_rxReady)
         {
-            if (TakeFragmentLocked(peer))
-            {
-                _rxLastTx = peer.Tx;
-            }
-            else
-            {
-                _ownDescriptor = _ownDescriptor.WithTxAck(peer.Tx);
-                write = true;
-            }
+            TakeFragmentLocked(peer);
+            _ownDescriptor = _ownDescriptor.WithTxAck(peer.Tx);
+            write = true;
         }
 
         if (write)

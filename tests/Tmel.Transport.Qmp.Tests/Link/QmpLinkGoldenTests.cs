@@ -5,7 +5,8 @@ namespace Tmel.Transport.Qmp.Tests.Link;
 /// <summary>
 /// The exact mailbox contents each side writes, step by step. Expected words come from qmp-rfc.md §8 (derived there
 /// from the §2 bit layout); where this link deliberately differs from the RFC driver, the comment says how the word
-/// follows from the same layout (see docs/qmp-link.md).
+/// follows from the same layout (see docs/qmp-link.md): the receiver acks every fragment when it takes it and flips rx_done
+/// in a second write once the message was consumed, where the RFC's table shows one write for both.
 /// </summary>
 public class QmpLinkGoldenTests
 {
@@ -47,13 +48,14 @@ public class QmpLinkGoldenTests
             "00043500",                                          // reserved word: src 0x0400, dst 0x0035, u16 LE each
             writes[0].Hex);
         Assert.Equal(0, writes[0].Offset);
-        Assert.Equal("6F000000", writes[1].Hex[..8]);             // §8 #8  R: tx_ack + rx_done in one write
+        Assert.Equal("2F000000", writes[1].Hex[..8]);             // §8 #8, first half: R acks the fragment when it takes it
         Assert.Equal(0x1000, writes[1].Offset);
-        Assert.Equal(2, writes.Count);                           // §8 #9  L: rx_done_ack in RAM only
+        Assert.Equal("6F000000", writes[2].Hex[..8]);             // §8 #8, second half: rx_done once consumed (the RFC writes both at once)
+        Assert.Equal(3, writes.Count);                           // §8 #9  L: rx_done_ack in RAM only
 
         await pair.Remote.SendAsync(request, 0x0400_0035, Ct);
         await pair.LocalHandler.Messages.Reader.ReadAsync(Ct);
-        Assert.Equal(["R:0018007F", "L:001800FF"], pair.TakeWrites()); // §8 #10 and #11 (#12: R's ack stays in RAM here too)
+        Assert.Equal(["R:0018007F", "L:001800BF", "L:001800FF"], pair.TakeWrites()); // §8 #10, #11 as ack then rx_done (#12: R's ack stays in RAM)
 
         await pair.Local.SendAsync(request, 0x0035_0400, Ct);
         await pair.RemoteHandler.Messages.Reader.ReadAsync(Ct);
@@ -79,7 +81,8 @@ public class QmpLinkGoldenTests
             "0F001801" + Convert.ToHexString(message, 24, 24) + "FFFFFFFF", // L: tx=0, frag 24, rem 1, continuation
             "0F000000",                                                   // R: tx_ack=0
             "1F000C00" + Convert.ToHexString(message, 48, 12) + new string('0', 24) + "FFFFFFFF", // L: tx=1, frag 12, rem 0
-            "6F000000",                                                   // R: tx_ack=1 + rx_done, one write
+            "2F000000",                                                   // R: tx_ack=1 (taken)
+            "6F000000",                                                   // R: rx_done (consumed)
         ];
         Assert.Equal(expected.Length, writes.Count);
         for (int i = 0; i < expected.Length; i++)

@@ -29,6 +29,7 @@ public sealed class QmpLinkHostilePeerTests : IAsyncLifetime
         await UntilLocal(d => d.ChannelState);
         Write(new QmpDescriptor(0xF));
         await _link.WaitForChannelAsync(Ct);
+        Assert.True(await _handler.ChannelStates.Reader.ReadAsync(Ct));
     }
 
     public async ValueTask DisposeAsync() => await _link.DisposeAsync();
@@ -69,6 +70,26 @@ public sealed class QmpLinkHostilePeerTests : IAsyncLifetime
         await SendFragment(24, 3, 0x0001_0002);
         await SendWholeMessage([3, 4, 5]);
         Assert.Equal(1, _link.ProtocolErrors);
+    }
+
+    [Fact]
+    public async Task RemoteResetsItsDescriptorMidMessage_PartialIsDropped_LinkRenegotiates_NextMessageArrivesOnce()
+    {
+        await SendFragment(24, 2, 0x0001_0002, Enumerable.Repeat((byte)0xAA, 24).ToArray());
+
+        // TME-L resets: its whole descriptor goes to 0 (link down), then it comes back with a fresh handshake.
+        Write(new QmpDescriptor(0));
+        await UntilLocal(d => !d.LinkStateAck);
+        Assert.False(await _handler.ChannelStates.Reader.ReadAsync(Ct));
+        Write(new QmpDescriptor(0x3));
+        await UntilLocal(d => d.Value == 0x7);
+        Write(new QmpDescriptor(0xF));
+        await _link.WaitForChannelAsync(Ct);
+        Assert.True(await _handler.ChannelStates.Reader.ReadAsync(Ct));
+
+        await SendWholeMessage([5]);
+        Assert.False(_handler.Messages.Reader.TryRead(out _));
+        Assert.Equal(0, _link.ProtocolErrors);
     }
 
     [Fact]

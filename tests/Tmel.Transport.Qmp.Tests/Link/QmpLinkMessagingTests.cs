@@ -121,15 +121,37 @@ public class QmpLinkMessagingTests
     }
 
     [Fact]
-    public async Task RemoteLinkDown_WhileSending_FailsTheSendWithLinkDown()
+    public async Task RemoteLinkDown_BeforeTheMessageWasConsumed_FailsTheSendWithLinkDown_SayingItMayHaveBeenDelivered()
     {
-        await using var pair = new LinkPair();
-        await pair.ConnectAsync(Ct);
+        (QmpInMemoryMailbox localBox, QmpInMemoryMailbox remoteBox) = QmpInMemoryMailbox.CreatePair();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var local = new QmpLink(localBox, QmpRole.Local, null, time);
+        var remote = new QmpLink(remoteBox, QmpRole.Remote, null, time);
+        var neverConsumes = new NeverConsumingHandler();
+        remote.Start(neverConsumes);
+        local.Start(new RecordingLinkHandler());
+        await local.WaitForChannelAsync(Ct);
 
-        // The remote goes away while the 100-byte message is in flight.
-        Task sending = pair.Local.SendAsync(new byte[100], 1, Ct);
-        await pair.Remote.DisposeAsync();
+        Task sending = local.SendAsync(new byte[100], 1, Ct);
+        await neverConsumes.Receiving.Task.WaitAsync(Ct);
+        await remote.DisposeAsync();
+
         var ex = await Assert.ThrowsAsync<RpmsgException>(() => sending);
         Assert.Equal(RpmsgError.LinkDown, ex.Error);
+        Assert.Contains("may have been delivered", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Takes every fragment but never finishes consuming a message (until the link stops).</summary>
+    private sealed class NeverConsumingHandler : IQmpLinkHandler
+    {
+        public TaskCompletionSource Receiving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        {
+            Receiving.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        public ValueTask OnChannelStateChangedAsync(bool connected, CancellationToken cancellationToken) => default;
     }
 }
