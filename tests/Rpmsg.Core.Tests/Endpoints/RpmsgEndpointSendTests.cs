@@ -8,6 +8,21 @@ public class RpmsgEndpointSendTests
 
     private static RpmsgBusOptions Options => new() { TxTimeout = TimeSpan.FromMilliseconds(1000) };
 
+    /// <summary>
+    /// With a transmit queue of depth 1: sends one message (which the transport then holds, since the receiving
+    /// callback at 2000 blocks the peer's delivery), so there is no transmit room until the blocker is released.
+    /// The sender is disposed with the pair.
+    /// </summary>
+    private static async Task<(BlockingCallback Blocker, RpmsgEndpoint Sender)> FillTransmitQueueAsync(BusPair pair)
+    {
+        BlockingCallback blocker = pair.CreateBlocker();
+        pair.Remote.CreateEndpoint(2000, blocker.Options);
+        RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
+        Assert.True(sender.TrySendTo(2000, [1]));
+        await blocker.Entered.WaitAsync(Ct);
+        return (blocker, sender);
+    }
+
     [Fact]
     public async Task SendForms_DeliverWithTheRightAddresses()
     {
@@ -111,11 +126,7 @@ public class RpmsgEndpointSendTests
     public async Task SendAsync_NoRoomWithinTxTimeout_ThrowsRpmsgTimeout_AndDoesNotSend()
     {
         await using var pair = new BusPair(new RpmsgLoopbackOptions { TxQueueDepth = 1 }, Options);
-        BlockingCallback blocker = pair.CreateBlocker();
-        RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000, blocker.Options);
-        await using RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
-        Assert.True(sender.TrySendTo(2000, [1]));
-        await blocker.Entered.WaitAsync(Ct);
+        (BlockingCallback blocker, RpmsgEndpoint sender) = await FillTransmitQueueAsync(pair);
 
         ValueTask pending = sender.SendToAsync(2000, new byte[] { 2 }, Ct);
         Assert.False(pending.IsCompleted);
@@ -136,11 +147,7 @@ public class RpmsgEndpointSendTests
     public async Task SendAsync_CallerCancels_ThrowsOperationCanceled_NotTimeout()
     {
         await using var pair = new BusPair(new RpmsgLoopbackOptions { TxQueueDepth = 1 }, Options);
-        BlockingCallback blocker = pair.CreateBlocker();
-        RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000, blocker.Options);
-        await using RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
-        Assert.True(sender.TrySendTo(2000, [1]));
-        await blocker.Entered.WaitAsync(Ct);
+        (BlockingCallback blocker, RpmsgEndpoint sender) = await FillTransmitQueueAsync(pair);
 
         using var cts = new CancellationTokenSource();
         ValueTask pending = sender.SendToAsync(2000, new byte[] { 2 }, cts.Token);
@@ -163,11 +170,7 @@ public class RpmsgEndpointSendTests
     public async Task SendAsync_NoRoom_WaitsAndCompletesWhenRoomFrees()
     {
         await using var pair = new BusPair(new RpmsgLoopbackOptions { TxQueueDepth = 1 }, Options);
-        BlockingCallback blocker = pair.CreateBlocker();
-        RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000, blocker.Options);
-        await using RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
-        Assert.True(sender.TrySendTo(2000, [1]));
-        await blocker.Entered.WaitAsync(Ct);
+        (BlockingCallback blocker, RpmsgEndpoint sender) = await FillTransmitQueueAsync(pair);
 
         ValueTask pending = sender.SendToAsync(2000, new byte[] { 2 }, Ct);
         Assert.False(pending.IsCompleted);
@@ -180,11 +183,7 @@ public class RpmsgEndpointSendTests
     public async Task SendAsync_EndpointDisposedWhileWaiting_ThrowsEndpointClosed()
     {
         await using var pair = new BusPair(new RpmsgLoopbackOptions { TxQueueDepth = 1 }, Options);
-        BlockingCallback blocker = pair.CreateBlocker();
-        RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000, blocker.Options);
-        RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
-        Assert.True(sender.TrySendTo(2000, [1]));
-        await blocker.Entered.WaitAsync(Ct);
+        (BlockingCallback blocker, RpmsgEndpoint sender) = await FillTransmitQueueAsync(pair);
 
         ValueTask pending = sender.SendToAsync(2000, new byte[] { 2 }, Ct);
         await sender.DisposeAsync();
@@ -208,11 +207,7 @@ public class RpmsgEndpointSendTests
     public async Task SendAsync_WaitingWhenLinkGoesDown_ThrowsLinkDown()
     {
         await using var pair = new BusPair(new RpmsgLoopbackOptions { TxQueueDepth = 1 }, Options);
-        BlockingCallback blocker = pair.CreateBlocker();
-        RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000, blocker.Options);
-        await using RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
-        Assert.True(sender.TrySendTo(2000, [1]));
-        await blocker.Entered.WaitAsync(Ct);
+        (BlockingCallback blocker, RpmsgEndpoint sender) = await FillTransmitQueueAsync(pair);
 
         ValueTask pending = sender.SendToAsync(2000, new byte[] { 2 }, Ct);
         pair.Link.SetLinkDown();

@@ -16,6 +16,20 @@ public abstract class RpmsgTransportContractTests
     /// <summary>Creates two connected transports, started with the given handlers; the link must come up.</summary>
     private protected abstract Task<TransportPair> CreatePairAsync(RecordingHandler first, RecordingHandler second);
 
+    /// <summary>Holds the receiver back and sends numbered frames until the transport refuses one; returns how many it took.</summary>
+    private static int FillUntilNoRoom(TransportPair pair, RecordingHandler receiver)
+    {
+        receiver.Block();
+        int taken = 0;
+        while (pair.First.TrySend(1, 2, BitConverter.GetBytes(taken)))
+        {
+            taken++;
+            Assert.True(taken < 100_000, "the transport never ran out of transmit room");
+        }
+
+        return taken;
+    }
+
     [Fact]
     public async Task Start_BothSides_ReportsLinkUp()
     {
@@ -84,14 +98,7 @@ public abstract class RpmsgTransportContractTests
     {
         var (a, b) = (new RecordingHandler(), new RecordingHandler());
         await using TransportPair pair = await CreatePairAsync(a, b);
-        b.Block();
-        int taken = 0;
-        while (pair.First.TrySend(1, 2, BitConverter.GetBytes(taken)))
-        {
-            taken++;
-            Assert.True(taken < 100_000, "the transport never ran out of transmit room");
-        }
-
+        int taken = FillUntilNoRoom(pair, b);
         Assert.True(taken > 0);
         b.Unblock();
         for (int i = 0; i < taken; i++)
@@ -105,12 +112,7 @@ public abstract class RpmsgTransportContractTests
     {
         var (a, b) = (new RecordingHandler(), new RecordingHandler());
         await using TransportPair pair = await CreatePairAsync(a, b);
-        b.Block();
-        int taken = 0;
-        while (pair.First.TrySend(1, 2, BitConverter.GetBytes(taken)))
-        {
-            taken++;
-        }
+        int taken = FillUntilNoRoom(pair, b);
 
         ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(taken), Timeout.InfiniteTimeSpan, Ct);
         Assert.False(pending.IsCompleted);
@@ -127,12 +129,7 @@ public abstract class RpmsgTransportContractTests
     {
         var (a, b) = (new RecordingHandler(), new RecordingHandler());
         await using TransportPair pair = await CreatePairAsync(a, b);
-        b.Block();
-        int taken = 0;
-        while (pair.First.TrySend(1, 2, BitConverter.GetBytes(taken)))
-        {
-            taken++;
-        }
+        int taken = FillUntilNoRoom(pair, b);
 
         ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(-1), TimeSpan.FromMilliseconds(500), Ct);
         Time.Advance(TimeSpan.FromMilliseconds(499));
@@ -155,12 +152,7 @@ public abstract class RpmsgTransportContractTests
     {
         var (a, b) = (new RecordingHandler(), new RecordingHandler());
         await using TransportPair pair = await CreatePairAsync(a, b);
-        b.Block();
-        int taken = 0;
-        while (pair.First.TrySend(1, 2, BitConverter.GetBytes(taken)))
-        {
-            taken++;
-        }
+        int taken = FillUntilNoRoom(pair, b);
 
         using var cts = new CancellationTokenSource();
         ValueTask pending = pair.First.SendAsync(1, 2, BitConverter.GetBytes(-1), Timeout.InfiniteTimeSpan, cts.Token);
