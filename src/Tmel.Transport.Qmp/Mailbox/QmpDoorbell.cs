@@ -7,9 +7,10 @@ namespace Tmel.Transport.Qmp;
 /// ringing nor waiting allocates.
 /// </summary>
 /// <remarks>
-/// Waking a parked thread on the other core costs tens of microseconds here, while a wake-up caught by a short spin
-/// costs well under one; so the waiter spins for <c>spinCount</c> rounds first, then parks, and an idle link uses no
-/// CPU. Several rings before a wait collapse into one wake-up: the waiter re-reads the whole mailbox each time.
+/// The waiter may spin for <c>spinCount</c> rounds before it parks; a parked waiter uses no CPU. On machines with cores
+/// to spare a short spin catches a wake-up cheaply; on two cores it steals the core the peer needs, so the default is to
+/// park at once (see <see cref="QmpInMemoryMailbox.DefaultSpinCount"/>). Several rings before a wait collapse into one
+/// wake-up: the waiter re-reads the whole mailbox each time.
 /// </remarks>
 internal sealed class QmpDoorbell : IValueTaskSource
 {
