@@ -5,7 +5,8 @@ namespace Tmel.Transport.Qmp;
 public sealed partial class QmpLink
 {
     private readonly byte[] _rxBuffer;
-    private readonly SemaphoreSlim _dispatchSignal = new(0);
+    // Latches wake-ups without allocating; several collapse into one, and the dispatcher then drains all pending work.
+    private readonly QmpDoorbell _dispatchSignal = new(spinCount: 0);
     private Task _dispatcher = Task.CompletedTask;
     private int _rxLength;
     private int _rxExpectedRemaining = -1;
@@ -68,7 +69,7 @@ public sealed partial class QmpLink
         {
             _rxExpectedRemaining = -1;
             _rxReady = true;
-            _dispatchSignal.Release();
+            _dispatchSignal.Ring();
             return true;
         }
 

@@ -171,7 +171,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
 
         _mailbox.RingPeerDoorbell();
-        _dispatchSignal.Release();
+        _dispatchSignal.Ring();
         await _loop.ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
     }
@@ -342,7 +342,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         _channelOpen.TrySetResult();
         _connection++;
         _notifyConnected = true;
-        _dispatchSignal.Release();
+        _dispatchSignal.Ring();
     }
 
     /// <summary>Ends everything the channel carried: a send in flight fails, a partial message is dropped, the handler hears of it.</summary>
@@ -372,7 +372,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         {
             Log.ChannelClosed(_logger, Role, reason);
             _notifyConnected = false;
-            _dispatchSignal.Release();
+            _dispatchSignal.Ring();
         }
     }
 
