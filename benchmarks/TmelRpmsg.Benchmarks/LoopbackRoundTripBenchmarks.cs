@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using Rpmsg.Core;
 
@@ -32,9 +31,7 @@ public class LoopbackRoundTripBenchmarks
 
     private byte[] _payload = [];
 
-    private Channel<ReadOnlyMemory<byte>> _requests = null!;
-    private Channel<ReadOnlyMemory<byte>> _responses = null!;
-    private Task _echo = Task.CompletedTask;
+    private ChannelPingPongBaseline _baseline = null!;
 
     private RpmsgBus _clientBus = null!;
     private RpmsgBus _serviceBus = null!;
@@ -55,15 +52,7 @@ public class LoopbackRoundTripBenchmarks
         _payload = new byte[PayloadSize];
         Random.Shared.NextBytes(_payload);
 
-        var channelOptions = new BoundedChannelOptions(16)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        };
-        _requests = Channel.CreateBounded<ReadOnlyMemory<byte>>(channelOptions);
-        _responses = Channel.CreateBounded<ReadOnlyMemory<byte>>(channelOptions);
-        _echo = Task.Run(() => EchoAsync(_requests.Reader, _responses.Writer));
+        _baseline = new ChannelPingPongBaseline();
 
         var link = new RpmsgLoopback(new RpmsgLoopbackOptions { Mtu = 496, TxQueueDepth = 16 });
         _clientBus = new RpmsgBus(link.First);
@@ -91,8 +80,7 @@ public class LoopbackRoundTripBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        _requests.Writer.TryComplete();
-        await _echo;
+        await _baseline.DisposeAsync();
         await _client.DisposeAsync();
         await _service.DisposeAsync();
         await _clientBus.DisposeAsync();
@@ -106,22 +94,7 @@ public class LoopbackRoundTripBenchmarks
     /// <summary>One round trip through two channels and an echo task.</summary>
     /// <returns>A task that completes after <see cref="RoundTrips"/> round trips.</returns>
     [Benchmark(Baseline = true, OperationsPerInvoke = RoundTrips)]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ChannelPingPong()
-    {
-        ReadOnlyMemory<byte> payload = _payload;
-        ChannelWriter<ReadOnlyMemory<byte>> requests = _requests.Writer;
-        ChannelReader<ReadOnlyMemory<byte>> responses = _responses.Reader;
-        for (int i = 0; i < RoundTrips; i++)
-        {
-            await requests.WriteAsync(payload);
-            ReadOnlyMemory<byte> response = await responses.ReadAsync();
-            if (response.Length != payload.Length)
-            {
-                ThrowWrongLength(response.Length);
-            }
-        }
-    }
+    public ValueTask ChannelPingPong() => _baseline.RoundTripsAsync(_payload, RoundTrips);
 
     /// <summary>One rpmsg round trip: send, echo from a callback on the peer bus, receive and dispose.</summary>
     /// <returns>A task that completes after <see cref="RoundTrips"/> round trips.</returns>
@@ -141,19 +114,6 @@ public class LoopbackRoundTripBenchmarks
                 ThrowWrongLength(response.Length);
             }
         }
-    }
-
-    private static async Task EchoAsync(ChannelReader<ReadOnlyMemory<byte>> requests, ChannelWriter<ReadOnlyMemory<byte>> responses)
-    {
-        while (await requests.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (requests.TryRead(out ReadOnlyMemory<byte> request))
-            {
-                await responses.WriteAsync(request).ConfigureAwait(false);
-            }
-        }
-
-        responses.TryComplete();
     }
 
     private void Echo(RpmsgEndpoint endpoint, ReadOnlySpan<byte> payload, RpmsgAddress source)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using Rpmsg.Core;
 using Tmel.Transport.Qmp;
@@ -38,9 +37,7 @@ public class QmpRoundTripBenchmarks
 
     private byte[] _payload = [];
 
-    private Channel<ReadOnlyMemory<byte>> _requests = null!;
-    private Channel<ReadOnlyMemory<byte>> _responses = null!;
-    private Task _channelEcho = Task.CompletedTask;
+    private ChannelPingPongBaseline _baseline = null!;
 
     private RpmsgBusPair _loopback = null!;
     private RpmsgEndpoint _loopbackClient = null!;
@@ -69,15 +66,7 @@ public class QmpRoundTripBenchmarks
         _payload = new byte[PayloadSize];
         Random.Shared.NextBytes(_payload);
 
-        var channelOptions = new BoundedChannelOptions(16)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        };
-        _requests = Channel.CreateBounded<ReadOnlyMemory<byte>>(channelOptions);
-        _responses = Channel.CreateBounded<ReadOnlyMemory<byte>>(channelOptions);
-        _channelEcho = Task.Run(() => ChannelEchoAsync(_requests.Reader, _responses.Writer));
+        _baseline = new ChannelPingPongBaseline();
 
         _loopback = await RpmsgBusPair.CreateLoopbackAsync(QmpMailboxLayout.MaxMessageSize);
         _loopbackService = _loopback.Service.CreateEndpoint(RpmsgAddress.Any);
@@ -100,8 +89,7 @@ public class QmpRoundTripBenchmarks
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        _requests.Writer.TryComplete();
-        await _channelEcho;
+        await _baseline.DisposeAsync();
 
         await _loopbackService.DisposeAsync();
         await _loopbackEcho;
@@ -122,22 +110,7 @@ public class QmpRoundTripBenchmarks
     /// <summary>One round trip through two channels and an echo task.</summary>
     /// <returns>A task that completes after <see cref="RoundTrips"/> round trips.</returns>
     [Benchmark(Baseline = true, OperationsPerInvoke = RoundTrips)]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask ChannelPingPong()
-    {
-        ReadOnlyMemory<byte> payload = _payload;
-        ChannelWriter<ReadOnlyMemory<byte>> requests = _requests.Writer;
-        ChannelReader<ReadOnlyMemory<byte>> responses = _responses.Reader;
-        for (int i = 0; i < RoundTrips; i++)
-        {
-            await requests.WriteAsync(payload);
-            ReadOnlyMemory<byte> response = await responses.ReadAsync();
-            if (response.Length != payload.Length)
-            {
-                ThrowWrongLength(response.Length);
-            }
-        }
-    }
+    public ValueTask ChannelPingPong() => _baseline.RoundTripsAsync(_payload, RoundTrips);
 
     /// <summary>One rpmsg round trip over the loopback: send, echo from a queued endpoint on the peer bus, receive and dispose.</summary>
     /// <returns>A task that completes after <see cref="RoundTrips"/> round trips.</returns>
@@ -153,19 +126,6 @@ public class QmpRoundTripBenchmarks
     /// <returns>A task that completes after <see cref="RoundTrips"/> round trips.</returns>
     [Benchmark(OperationsPerInvoke = RoundTrips)]
     public ValueTask QmpEchoSpin64() => RoundTripsAsync(_qmpSpinClient, _qmpSpinService.Address);
-
-    private static async Task ChannelEchoAsync(ChannelReader<ReadOnlyMemory<byte>> requests, ChannelWriter<ReadOnlyMemory<byte>> responses)
-    {
-        while (await requests.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (requests.TryRead(out ReadOnlyMemory<byte> request))
-            {
-                await responses.WriteAsync(request).ConfigureAwait(false);
-            }
-        }
-
-        responses.TryComplete();
-    }
 
     /// <summary>Answers every request with the waiting send until the endpoint is disposed.</summary>
     private static async Task RpmsgEchoAsync(RpmsgEndpoint service)
