@@ -27,14 +27,11 @@ public class LoopbackRoundTripBenchmarks
     /// <summary>Round trips per benchmark invocation.</summary>
     public const int RoundTrips = 128;
 
-    private static readonly TimeSpan s_linkUpTimeout = TimeSpan.FromSeconds(10);
-
     private byte[] _payload = [];
 
     private ChannelPingPongBaseline _baseline = null!;
 
-    private RpmsgBus _clientBus = null!;
-    private RpmsgBus _serviceBus = null!;
+    private RpmsgBusPair _buses = null!;
     private RpmsgEndpoint _client = null!;
     private RpmsgEndpoint _service = null!;
     private RpmsgAddress _serviceAddress;
@@ -54,24 +51,10 @@ public class LoopbackRoundTripBenchmarks
 
         _baseline = new ChannelPingPongBaseline();
 
-        var link = new RpmsgLoopback(new RpmsgLoopbackOptions { Mtu = 496, TxQueueDepth = 16 });
-        _clientBus = new RpmsgBus(link.First);
-        _serviceBus = new RpmsgBus(link.Second);
-        _service = _serviceBus.CreateEndpoint(RpmsgAddress.Any, new RpmsgEndpointOptions { Callback = Echo });
+        _buses = await RpmsgBusPair.CreateLoopbackAsync(mtu: 496);
+        _service = _buses.Service.CreateEndpoint(RpmsgAddress.Any, new RpmsgEndpointOptions { Callback = Echo });
         _serviceAddress = _service.Address;
-        _client = _clientBus.CreateEndpoint(RpmsgAddress.Any);
-
-        TimeProvider clock = TimeProvider.System;
-        long started = clock.GetTimestamp();
-        while (!link.IsUp)
-        {
-            if (clock.GetElapsedTime(started) > s_linkUpTimeout)
-            {
-                throw new InvalidOperationException($"The loopback link did not come up within {s_linkUpTimeout}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(1), clock);
-        }
+        _client = _buses.Client.CreateEndpoint(RpmsgAddress.Any);
     }
 
     /// <summary>Stops the echo task and disposes both buses.</summary>
@@ -83,8 +66,7 @@ public class LoopbackRoundTripBenchmarks
         await _baseline.DisposeAsync();
         await _client.DisposeAsync();
         await _service.DisposeAsync();
-        await _clientBus.DisposeAsync();
-        await _serviceBus.DisposeAsync();
+        await _buses.DisposeAsync();
         if (_slowEchoes != 0)
         {
             throw new InvalidOperationException($"{_slowEchoes} echoes found no transmit room and took the waiting path; the Allocated column includes their copies.");
