@@ -1,0 +1,3 @@
+using Tmel.Cli;
+
+return await TmelCommandLine.InvokeAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
