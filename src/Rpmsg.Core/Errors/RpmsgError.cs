@@ -29,4 +29,7 @@ public enum RpmsgError
 
     /// <summary>Bytes received from the peer did not follow the wire format.</summary>
     ProtocolError,
+
+    /// <summary>The remote service received the request and answered with a failure status of its own.</summary>
+    RemoteServiceError,
 }
