@@ -21,7 +21,7 @@ public class TmelSimulatorTests
         var time = new FakeTimeProvider();
         (QmpInMemoryMailbox apps, QmpInMemoryMailbox tme) = QmpInMemoryMailbox.CreatePair();
         await using var simulator = new TmelSimulator(tme, null, time);
-        await using var bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, time), time), null, time);
+        await using var bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, time)), null, time);
         var driver = new EchoClientDriver();
         await bus.RegisterDriverAsync(driver, Ct);
         await simulator.StartAsync(Ct);
@@ -43,7 +43,7 @@ public class TmelSimulatorTests
     {
         var time = new FakeTimeProvider();
         (QmpInMemoryMailbox apps, QmpInMemoryMailbox tme) = QmpInMemoryMailbox.CreatePair();
-        await using var bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, time), time), null, time);
+        await using var bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, time)), null, time);
         var driver = new EchoClientDriver();
         await bus.RegisterDriverAsync(driver, Ct);
 
@@ -72,7 +72,7 @@ public class TmelSimulatorTests
         await simulator.StartAsync(Ct);
         Assert.False(simulator.Bus.IsLinkUp);
 
-        await using var bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, time), time), null, time);
+        await using var bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, time)), null, time);
         RpmsgDevice device = await bus.WaitForDeviceAsync(TmelSimulator.EchoChannel, Ct);
         await using RpmsgEndpoint client = device.CreateEndpoint(RpmsgAddress.Any);
         await client.SendAsync(new byte[] { 9 }, Ct);

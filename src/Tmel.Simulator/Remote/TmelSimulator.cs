@@ -36,7 +36,7 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<TmelSimulator>();
         Link = new QmpLink(mailbox, QmpRole.Remote, options.Link, timeProvider, loggerFactory, options.MailboxTrace);
-        Bus = new RpmsgBus(new QmpRpmsgTransport(Link, timeProvider, loggerFactory), null, timeProvider, loggerFactory);
+        Bus = new RpmsgBus(new QmpRpmsgTransport(Link, loggerFactory), null, timeProvider, loggerFactory);
         _echo = new EchoService(Bus, loggerFactory.CreateLogger<EchoService>());
     }
 

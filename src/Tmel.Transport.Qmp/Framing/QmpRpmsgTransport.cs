@@ -16,22 +16,18 @@ namespace Tmel.Transport.Qmp;
 public sealed partial class QmpRpmsgTransport : IRpmsgTransport
 {
     private readonly QmpLink _link;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _slot = new(1, 1);
     private IRpmsgTransportHandler? _handler;
     private long _unconfirmedSendFailures;
 
     /// <summary>Creates the transport over an unstarted link.</summary>
     /// <param name="link">The link; the transport starts it in <see cref="Start"/> and disposes it.</param>
-    /// <param name="timeProvider">The clock for transmit-room timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where the transport logs; nowhere when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="link"/> is <see langword="null"/>.</exception>
-    public QmpRpmsgTransport(QmpLink link, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    public QmpRpmsgTransport(QmpLink link, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(link);
         _link = link;
-        _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpRpmsgTransport>();
     }
 
@@ -71,7 +67,7 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
             throw new RpmsgException(RpmsgError.LinkDown, "The QMP channel is not open; the message was not sent.");
         }
 
-        if (!_slot.Wait(0, CancellationToken.None))
+        if (!_link.TryEnterSend())
         {
             return false;
         }
@@ -86,7 +82,7 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
     public ValueTask SendAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Validate(source, destination, payload.Length);
-        return new ValueTask(SendCoreAsync(QmpAddressWord.Encode(source, destination), payload, timeout, cancellationToken));
+        return _link.SendAsync(payload, QmpAddressWord.Encode(source, destination), timeout, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -95,43 +91,11 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
         await _link.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task SendCoreAsync(uint word, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        if (!_slot.Wait(0, CancellationToken.None))
-        {
-            if (!_link.IsChannelConnected)
-            {
-                throw new RpmsgException(RpmsgError.LinkDown, "The QMP channel is not open; the message was not sent.");
-            }
-
-            using CancellationTokenSource? timer = timeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(timeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer?.Token ?? CancellationToken.None);
-            try
-            {
-                await _slot.WaitAsync(linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new RpmsgTimeoutException(timeout);
-            }
-        }
-
-        try
-        {
-            await _link.SendAsync(payload, word, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _slot.Release();
-        }
-    }
-
     private async Task SendHandedOverAsync(byte[] buffer, int length, uint word)
     {
         try
         {
-            await _link.SendAsync(buffer.AsMemory(0, length), word).ConfigureAwait(false);
+            await _link.SendEnteredAsync(buffer.AsMemory(0, length), word, CancellationToken.None).ConfigureAwait(false);
         }
         catch (RpmsgException ex)
         {
@@ -141,7 +105,6 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            _slot.Release();
         }
     }
 

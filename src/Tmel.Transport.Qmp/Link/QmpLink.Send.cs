@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Rpmsg.Core;
 
 namespace Tmel.Transport.Qmp;
@@ -6,10 +7,15 @@ namespace Tmel.Transport.Qmp;
 public sealed partial class QmpLink
 {
     private readonly SemaphoreSlim _txGate = new(1, 1);
-    private TaskCompletionSource? _txFragmentTaken;
-    private TaskCompletionSource? _txDelivered;
+
+    // The sender's wake-up: rung when a fragment is taken, a message consumed, the send failed, or the fragment timer
+    // fired. It only wakes; the sender reads the outcome from the fields below under the lock. Neither side allocates.
+    private readonly QmpDoorbell _txWake = new(spinCount: 0);
+    private readonly ITimer _txTimer;
+    private bool _txInFlight;
     private bool _txAwaitingAck;
     private bool _txLastFragmentSent;
+    private RpmsgException? _txFailure;
 
     /// <summary>Sends one message in fragments of up to 24 bytes and waits until the peer consumed it (flipped rx_done).</summary>
     /// <param name="message">At most 6144 bytes; must stay unchanged until the task completes.</param>
@@ -20,8 +26,15 @@ public sealed partial class QmpLink
     /// <exception cref="ArgumentOutOfRangeException">The message is over 6144 bytes.</exception>
     /// <exception cref="ArgumentException">The reserved word is the continuation marker.</exception>
     /// <exception cref="RpmsgException">The channel is not open, or closed before the peer consumed the message (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">The peer took no fragment within two fragment timeouts; the channel was reset.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public async Task SendAsync(ReadOnlyMemory<byte> message, uint reservedWord, CancellationToken cancellationToken = default)
+    /// <remarks>Sends are serialised: one message is in flight at a time. A send allocates nothing in steady state.</remarks>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, uint reservedWord, CancellationToken cancellationToken = default) =>
+        SendAsync(message, reservedWord, Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>Sends one message, waiting at most <paramref name="roomTimeout"/> for an earlier send to finish first.</summary>
+    /// <exception cref="RpmsgTimeoutException">Another send held the link for longer than <paramref name="roomTimeout"/>.</exception>
+    internal ValueTask SendAsync(ReadOnlyMemory<byte> message, uint reservedWord, TimeSpan roomTimeout, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(message.Length, QmpMailboxLayout.MaxMessageSize, nameof(message));
         if (reservedWord == ContinuationMarker)
@@ -29,42 +42,48 @@ public sealed partial class QmpLink
             throw new ArgumentException("0xFFFFFFFF marks continuation fragments and cannot start a message.", nameof(reservedWord));
         }
 
-        await _txGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return TryEnterSend()
+            ? SendEnteredAsync(message, reservedWord, cancellationToken)
+            : WaitForRoomThenSendAsync(message, reservedWord, roomTimeout, cancellationToken);
+    }
+
+    /// <summary>Takes the link's one send slot if it is free; the caller must then call <see cref="SendEnteredAsync"/>.</summary>
+    internal bool TryEnterSend() => _txGate.Wait(0, CancellationToken.None);
+
+    /// <summary>Sends one message while holding the send slot, and gives the slot back when done (whatever the outcome).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    internal async ValueTask SendEnteredAsync(ReadOnlyMemory<byte> message, uint reservedWord, CancellationToken cancellationToken)
+    {
         try
         {
-            await WaitForPreviousSendAsync(cancellationToken).ConfigureAwait(false);
-            int count = Math.Max(1, (message.Length + QmpMailboxLayout.MaxFragmentSize - 1) / QmpMailboxLayout.MaxFragmentSize);
-            var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            for (int i = 0; i < count; i++)
+            if (NeedsSettling())
             {
-                var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                lock (_lock)
-                {
-                    if (_state != QmpLinkState.ChannelConnected)
-                    {
-                        throw new RpmsgException(RpmsgError.LinkDown, $"The QMP channel is not open ({_state}); the message was not sent.");
-                    }
-
-                    int offset = i * QmpMailboxLayout.MaxFragmentSize;
-                    int size = Math.Min(QmpMailboxLayout.MaxFragmentSize, message.Length - offset);
-                    int remaining = count - 1 - i;
-                    Span<byte> payload = _own.AsSpan(QmpMailboxLayout.PayloadOffset, QmpMailboxLayout.MaxFragmentSize);
-                    payload.Clear();
-                    message.Span.Slice(offset, size).CopyTo(payload);
-                    BinaryPrimitives.WriteUInt32LittleEndian(_own.AsSpan(QmpMailboxLayout.ReservedOffset), i == 0 ? reservedWord : ContinuationMarker);
-                    _ownDescriptor = _ownDescriptor.WithTx(!_ownDescriptor.Tx).WithFragment((byte)size, (byte)remaining);
-                    _txFragmentTaken = taken;
-                    _txDelivered = delivered;
-                    _txAwaitingAck = true;
-                    _txLastFragmentSent = remaining == 0;
-                    WriteOwnLocked();
-                }
-
-                _mailbox.RingPeerDoorbell();
-                await WaitForFragmentTakenAsync(taken.Task, cancellationToken).ConfigureAwait(false);
+                await SettlePreviousSendAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await delivered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            int count = Math.Max(1, (message.Length + QmpMailboxLayout.MaxFragmentSize - 1) / QmpMailboxLayout.MaxFragmentSize);
+            for (int i = 0; i < count; i++)
+            {
+                WriteFragment(message, reservedWord, i, count);
+                _mailbox.RingPeerDoorbell();
+
+                // Wait for tx_ack; the waits are inlined here rather than nested methods so a send rents one pooled box.
+                var wait = new FragmentWait(_time.GetTimestamp());
+                ArmFragmentTimer();
+                while (!FragmentTakenOrTimedOut(ref wait))
+                {
+                    await _txWake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                ThrowIfSendFailed();
+            }
+
+            while (IsSendInFlight())
+            {
+                await _txWake.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            ThrowIfSendFailed();
         }
         finally
         {
@@ -72,61 +91,136 @@ public sealed partial class QmpLink
         }
     }
 
-    /// <summary>
-    /// Waits for the peer's tx_ack of the fragment just written. After one <see cref="QmpLinkOptions.FragmentTimeout"/> the
-    /// peer's word is read again and the doorbell rung once more (an interrupt can be lost). After a second period the
-    /// peer is unresponsive: the channel is reset through a handshake the peer must acknowledge before it reopens, so the
-    /// untaken fragment can never be consumed later, and the send fails with <see cref="RpmsgTimeoutException"/>.
-    /// </summary>
-    private async Task WaitForFragmentTakenAsync(Task taken, CancellationToken cancellationToken)
+    private async ValueTask WaitForRoomThenSendAsync(ReadOnlyMemory<byte> message, uint reservedWord, TimeSpan roomTimeout, CancellationToken cancellationToken)
     {
-        for (int attempt = 1; ; attempt++)
+        if (!IsChannelConnected)
         {
-            try
-            {
-                await taken.WaitAsync(_options.FragmentTimeout, _time, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (TimeoutException)
-            {
-            }
+            throw new RpmsgException(RpmsgError.LinkDown, "The QMP channel is not open; the message was not sent.");
+        }
 
-            bool ring;
-            lock (_lock)
-            {
-                ring = ProcessLocked();
-                if (!taken.IsCompleted && attempt >= 2 && _state == QmpLinkState.ChannelConnected)
-                {
-                    string reason = $"a fragment was not taken within {attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms";
-                    ResetChannelLocked(reason);
-                    _ownDescriptor = _ownDescriptor.WithChannelState(false).WithChannelStateAck(false);
-                    SetStateLocked(QmpLinkState.LocalDisconnecting);
-                    WriteOwnLocked();
-                    ring = true;
-                }
-            }
+        using CancellationTokenSource? timer = roomTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(roomTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer?.Token ?? CancellationToken.None);
+        try
+        {
+            await _txGate.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new RpmsgTimeoutException(roomTimeout);
+        }
 
-            if (taken.IsCompletedSuccessfully)
-            {
-                if (ring)
-                {
-                    _mailbox.RingPeerDoorbell();
-                }
+        await SendEnteredAsync(message, reservedWord, cancellationToken).ConfigureAwait(false);
+    }
 
-                return;
+    private void WriteFragment(ReadOnlyMemory<byte> message, uint reservedWord, int index, int count)
+    {
+        lock (_lock)
+        {
+            if (_state != QmpLinkState.ChannelConnected)
+            {
+                _txInFlight = false;
+                throw new RpmsgException(RpmsgError.LinkDown, $"The QMP channel is not open ({_state}); the message was not sent.");
             }
 
-            _mailbox.RingPeerDoorbell();
-            if (attempt >= 2)
+            int offset = index * QmpMailboxLayout.MaxFragmentSize;
+            int size = Math.Min(QmpMailboxLayout.MaxFragmentSize, message.Length - offset);
+            int remaining = count - 1 - index;
+            Span<byte> payload = _own.AsSpan(QmpMailboxLayout.PayloadOffset, QmpMailboxLayout.MaxFragmentSize);
+            payload.Clear();
+            message.Span.Slice(offset, size).CopyTo(payload);
+            BinaryPrimitives.WriteUInt32LittleEndian(_own.AsSpan(QmpMailboxLayout.ReservedOffset), index == 0 ? reservedWord : ContinuationMarker);
+            _ownDescriptor = _ownDescriptor.WithTx(!_ownDescriptor.Tx).WithFragment((byte)size, (byte)remaining);
+            _txFailure = null;
+            _txInFlight = true;
+            _txAwaitingAck = true;
+            _txLastFragmentSent = remaining == 0;
+            WriteOwnLocked();
+        }
+    }
+
+    private void ArmFragmentTimer() => _txTimer.Change(_options.FragmentTimeout, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// One look at the fragment just written: true when the peer took it (tx_ack) or the send failed. After one
+    /// <see cref="QmpLinkOptions.FragmentTimeout"/> the peer's word is read again and the doorbell rung once more (an
+    /// interrupt can be lost). After a second period the peer is unresponsive: the channel is reset through a handshake
+    /// the peer must acknowledge before it reopens, so the untaken fragment can never be consumed later, and the send
+    /// fails with <see cref="RpmsgTimeoutException"/>.
+    /// </summary>
+    /// <remarks>The caller reads whether the send failed from <see cref="_txFailure"/>.</remarks>
+    private bool FragmentTakenOrTimedOut(ref FragmentWait wait)
+    {
+        lock (_lock)
+        {
+            if (!_txAwaitingAck)
             {
-                _ = taken.Exception;
-                Log.FragmentTimedOut(_logger, Role, attempt);
-                throw new RpmsgTimeoutException(
-                    _options.FragmentTimeout * attempt,
-                    $"The peer did not take a fragment within {attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms, though the doorbell was rung again; the channel was reset and the message was not delivered.");
+                return true;
+            }
+        }
+
+        // The timer only wakes us; the clock decides, so a late callback from an earlier period cannot cut this one short.
+        if (_time.GetElapsedTime(wait.Started) < _options.FragmentTimeout)
+        {
+            return false;
+        }
+
+        bool ring;
+        bool taken;
+        lock (_lock)
+        {
+            ring = ProcessLocked();
+            taken = !_txAwaitingAck;
+            if (!taken && wait.Attempt >= 2 && _state == QmpLinkState.ChannelConnected)
+            {
+                string reason = $"a fragment was not taken within {wait.Attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms";
+                ResetChannelLocked(reason);
+                _txFailure = null;
+                _ownDescriptor = _ownDescriptor.WithChannelState(false).WithChannelStateAck(false);
+                SetStateLocked(QmpLinkState.LocalDisconnecting);
+                WriteOwnLocked();
+                ring = true;
+            }
+        }
+
+        if (taken)
+        {
+            if (ring)
+            {
+                _mailbox.RingPeerDoorbell();
             }
 
-            Log.DoorbellRepeated(_logger, Role);
+            return true;
+        }
+
+        _mailbox.RingPeerDoorbell();
+        if (wait.Attempt >= 2)
+        {
+            Log.FragmentTimedOut(_logger, Role, wait.Attempt);
+            throw new RpmsgTimeoutException(
+                _options.FragmentTimeout * wait.Attempt,
+                $"The peer did not take a fragment within {wait.Attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms, though the doorbell was rung again; the channel was reset and the message was not delivered.");
+        }
+
+        Log.DoorbellRepeated(_logger, Role);
+        wait = new FragmentWait(_time.GetTimestamp()) { Attempt = wait.Attempt + 1 };
+        ArmFragmentTimer();
+        return false;
+    }
+
+    private bool IsSendInFlight()
+    {
+        lock (_lock)
+        {
+            return _txInFlight;
+        }
+    }
+
+    private bool NeedsSettling()
+    {
+        lock (_lock)
+        {
+            return _txInFlight;
         }
     }
 
@@ -134,20 +228,25 @@ public sealed partial class QmpLink
     /// A cancelled send may leave a fragment untaken or a message unconsumed. The next message waits for that to settle
     /// (or for the channel to reset), so a late tx_ack or rx_done is never credited to the wrong message.
     /// </summary>
-    private async Task WaitForPreviousSendAsync(CancellationToken cancellationToken)
+    private async ValueTask SettlePreviousSendAsync(CancellationToken cancellationToken)
     {
-        Task? untaken;
+        bool awaitingAck, awaitingConsumption;
         lock (_lock)
         {
-            untaken = _txAwaitingAck ? _txFragmentTaken?.Task : null;
+            awaitingAck = _txInFlight && _txAwaitingAck;
         }
 
-        if (untaken is not null)
+        if (awaitingAck)
         {
             try
             {
                 // Same rules as for a live send: ring again after one period, reset the channel after two.
-                await WaitForFragmentTakenAsync(untaken, cancellationToken).ConfigureAwait(false);
+                var wait = new FragmentWait(_time.GetTimestamp());
+                ArmFragmentTimer();
+                while (!FragmentTakenOrTimedOut(ref wait))
+                {
+                    await _txWake.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (RpmsgException)
             {
@@ -155,47 +254,89 @@ public sealed partial class QmpLink
             }
         }
 
-        Task? previous;
         lock (_lock)
         {
-            if (!_txAwaitingAck && _txLastFragmentSent && _txDelivered is not null)
+            // A message abandoned between fragments needs nothing: our next first fragment makes the peer drop its partial.
+            awaitingConsumption = _txInFlight && _txLastFragmentSent && !_txAwaitingAck;
+            if (!awaitingConsumption)
             {
-                // The last fragment was taken but its rx_done is still due; wait for it too.
-                previous = _txDelivered.Task;
-            }
-            else
-            {
-                previous = null;
+                _txInFlight = false;
             }
         }
 
-        if (previous is not null)
+        // The last fragment was taken but its rx_done is still due; wait for it too (a reset ends the wait).
+        while (awaitingConsumption && IsSendInFlight())
         {
-            try
-            {
-                await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpmsgException)
-            {
-                // The channel reset.
-            }
+            await _txWake.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        lock (_lock)
+        {
+            _txFailure = null;
+        }
+    }
+
+    private void ThrowIfSendFailed()
+    {
+        RpmsgException? failure;
+        lock (_lock)
+        {
+            failure = _txFailure;
+            _txFailure = null;
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>Called under the lock when the peer's tx_ack matches our tx.</summary>
+    private void FragmentTakenLocked()
+    {
+        _txAwaitingAck = false;
+        _txWake.Ring();
+    }
+
+    /// <summary>Called under the lock when the peer flipped rx_done; false when no message of ours was waiting for it.</summary>
+    private bool MessageConsumedLocked()
+    {
+        if (!_txInFlight || _txAwaitingAck || !_txLastFragmentSent)
+        {
+            return false;
+        }
+
+        _txInFlight = false;
+        _txLastFragmentSent = false;
+        _txWake.Ring();
+        return true;
     }
 
     private void FailSendLocked(string reason)
     {
+        if (!_txInFlight)
+        {
+            return;
+        }
+
         // Once the last fragment is in the mailbox the outcome is unknown: the peer may have taken and be consuming it,
         // and a peer that resets overwrites the ack that would have told us. A message whose last fragment was never
         // written cannot be delivered: every receiver drops an incomplete message when the channel resets.
         bool outcomeUnknown = _txLastFragmentSent;
+        _txInFlight = false;
         _txAwaitingAck = false;
         _txLastFragmentSent = false;
         string text = outcomeUnknown
             ? $"The QMP channel closed ({reason}) after the message's last fragment was written but before the peer confirmed consuming it; it may have been delivered."
             : $"The QMP channel closed ({reason}) before the message's last fragment was written; the message was not delivered.";
-        _txFragmentTaken?.TrySetException(new RpmsgException(RpmsgError.LinkDown, text));
-        _txDelivered?.TrySetException(new RpmsgException(RpmsgError.LinkDown, text));
-        _txFragmentTaken = null;
-        _txDelivered = null;
+        _txFailure = new RpmsgException(RpmsgError.LinkDown, text);
+        _txWake.Ring();
+    }
+
+    /// <summary>Where the wait for one fragment's tx_ack stands: when the current period began and which period it is.</summary>
+    private struct FragmentWait(long started)
+    {
+        public long Started = started;
+        public int Attempt = 1;
     }
 }

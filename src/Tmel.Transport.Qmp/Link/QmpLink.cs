@@ -61,6 +61,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpLink>();
         _trace = mailboxTrace;
         _rxBuffer = new byte[QmpMailboxLayout.MaxMessageSize];
+        _txTimer = _time.CreateTimer(static state => ((QmpLink)state!)._txWake.Ring(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Gets which side this link drives.</summary>
@@ -172,6 +173,7 @@ public sealed partial class QmpLink : IAsyncDisposable
 
         _mailbox.RingPeerDoorbell();
         _dispatchSignal.Ring();
+        _txTimer.Dispose();
         await _loop.ConfigureAwait(false);
         await _dispatcher.ConfigureAwait(false);
     }
@@ -297,8 +299,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         // Our fragment was taken.
         if (_txAwaitingAck && peer.TxAck == own.Tx)
         {
-            _txAwaitingAck = false;
-            _txFragmentTaken?.TrySetResult();
+            FragmentTakenLocked();
         }
 
         // Our message was consumed. The ack is written with the next write, as in the RFC; nobody waits for it.
@@ -306,12 +307,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         {
             own = own.WithRxDoneAck(peer.RxDone);
             _ownDescriptor = own;
-            if (_txDelivered is { } delivered && !_txAwaitingAck && _txLastFragmentSent)
-            {
-                _txDelivered = null;
-                delivered.TrySetResult();
-            }
-            else
+            if (!MessageConsumedLocked())
             {
                 ProtocolError("rx_done toggled with no message of ours outstanding");
             }

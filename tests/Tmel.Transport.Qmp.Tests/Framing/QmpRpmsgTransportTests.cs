@@ -10,8 +10,8 @@ public sealed class QmpTransportContractTests : RpmsgTransportContractTests
     private protected override async Task<TransportPair> CreatePairAsync(RecordingHandler first, RecordingHandler second)
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
-        var a = new QmpRpmsgTransport(new QmpLink(local, QmpRole.Local, null, Time), Time);
-        var b = new QmpRpmsgTransport(new QmpLink(remote, QmpRole.Remote, null, Time), Time);
+        var a = new QmpRpmsgTransport(new QmpLink(local, QmpRole.Local, null, Time));
+        var b = new QmpRpmsgTransport(new QmpLink(remote, QmpRole.Remote, null, Time));
         b.Start(second);
         a.Start(first);
         await a.Link.WaitForChannelAsync(Ct);
@@ -38,8 +38,8 @@ public class QmpRpmsgTransportTests
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        await using var tmel = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(remote, QmpRole.Remote, null, time), time), null, time);
-        await using var apps = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(local, QmpRole.Local, null, time), time), null, time);
+        await using var tmel = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(remote, QmpRole.Remote, null, time)), null, time);
+        await using var apps = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(local, QmpRole.Local, null, time)), null, time);
         // QMP carries one message at a time, so the echo answers with the waiting send from a queued endpoint: a
         // TrySend from a callback would find the previous reply still unconfirmed and be refused.
         await using RpmsgEndpoint echo = tmel.CreateEndpoint(RpmsgAddress.Any);

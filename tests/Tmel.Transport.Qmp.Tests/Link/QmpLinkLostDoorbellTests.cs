@@ -16,7 +16,7 @@ public class QmpLinkLostDoorbellTests
         await using var setup = await Setup.ConnectAsync();
         setup.LocalMailbox.DropNextRings(1);
 
-        Task sending = setup.Local.SendAsync(new byte[] { 1, 2, 3 }, 7, Ct);
+        Task sending = setup.Local.SendAsync(new byte[] { 1, 2, 3 }, 7, Ct).AsTask();
         await setup.LocalMailbox.WaitForDroppedAsync(1);
         await setup.Time.WaitForTimerAsync(s_fragmentTimeout);
         Assert.False(sending.IsCompleted);
@@ -33,7 +33,7 @@ public class QmpLinkLostDoorbellTests
         await using var setup = await Setup.ConnectAsync();
         setup.LocalMailbox.DropNextRings(2);
 
-        Task sending = setup.Local.SendAsync(new byte[] { 0xDE, 0xAD }, 7, Ct);
+        Task sending = setup.Local.SendAsync(new byte[] { 0xDE, 0xAD }, 7, Ct).AsTask();
         await setup.LocalMailbox.WaitForDroppedAsync(1);
         await setup.Time.WaitForTimerAsync(s_fragmentTimeout);
         setup.Time.Advance(s_fragmentTimeout);
@@ -62,7 +62,7 @@ public class QmpLinkLostDoorbellTests
         byte[] abandoned = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray(); // three fragments
         setup.LocalMailbox.DropNextRings(1, after: 1);                               // fragment 2's doorbell is lost
         using var cts = new CancellationTokenSource();
-        Task sending = setup.Local.SendAsync(abandoned, 7, cts.Token);
+        Task sending = setup.Local.SendAsync(abandoned, 7, cts.Token).AsTask();
         await setup.LocalMailbox.WaitForDroppedAsync(1);
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
@@ -70,7 +70,7 @@ public class QmpLinkLostDoorbellTests
 
         // The next send first settles the untaken fragment (ringing again after one period), then starts a new message;
         // the peer sees a first fragment while the old message is incomplete and drops the partial.
-        Task next = setup.Local.SendAsync(new byte[] { 9 }, 8, Ct);
+        Task next = setup.Local.SendAsync(new byte[] { 9 }, 8, Ct).AsTask();
         await setup.Time.WaitForTimerAsync(s_fragmentTimeout);
         setup.Time.Advance(s_fragmentTimeout);
         await next;

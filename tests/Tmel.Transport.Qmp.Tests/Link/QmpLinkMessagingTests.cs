@@ -72,8 +72,8 @@ public class QmpLinkMessagingTests
     {
         await using var pair = new LinkPair();
         await pair.ConnectAsync(Ct);
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => pair.Local.SendAsync(new byte[6145], 1, Ct));
-        await Assert.ThrowsAsync<ArgumentException>(() => pair.Local.SendAsync(new byte[1], QmpLink.ContinuationMarker, Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => pair.Local.SendAsync(new byte[6145], 1, Ct).AsTask());
+        await Assert.ThrowsAsync<ArgumentException>(() => pair.Local.SendAsync(new byte[1], QmpLink.ContinuationMarker, Ct).AsTask());
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class QmpLinkMessagingTests
     {
         await using var pair = new LinkPair();
         pair.Local.Start(pair.LocalHandler);
-        var ex = await Assert.ThrowsAsync<RpmsgException>(() => pair.Local.SendAsync(new byte[1], 1, Ct));
+        var ex = await Assert.ThrowsAsync<RpmsgException>(() => pair.Local.SendAsync(new byte[1], 1, Ct).AsTask());
         Assert.Equal(RpmsgError.LinkDown, ex.Error);
     }
 
@@ -132,7 +132,7 @@ public class QmpLinkMessagingTests
         local.Start(new RecordingLinkHandler());
         await local.WaitForChannelAsync(Ct);
 
-        Task sending = local.SendAsync(new byte[100], 1, Ct);
+        Task sending = local.SendAsync(new byte[100], 1, Ct).AsTask();
         await neverConsumes.Receiving.Task.WaitAsync(Ct);
         await remote.DisposeAsync();
 

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Tmel.Transport.Qmp.Tests.Support;
 
-/// <summary>A fake clock that reports every timer created, so a test advances time only once the code under test waits on it.</summary>
+/// <summary>A fake clock that reports every timer armed (created or changed to a due time), so a test advances time only
+/// once the code under test waits on it.</summary>
 internal sealed class TimerWatchingTime : FakeTimeProvider
 {
     private readonly Channel<TimeSpan> _created = Channel.CreateUnbounded<TimeSpan>();
@@ -11,11 +12,15 @@ internal sealed class TimerWatchingTime : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ITimer timer = base.CreateTimer(callback, state, dueTime, period);
-        _created.Writer.TryWrite(dueTime);
-        return timer;
+        if (dueTime != Timeout.InfiniteTimeSpan)
+        {
+            _created.Writer.TryWrite(dueTime);
+        }
+
+        return new WatchedTimer(timer, _created.Writer);
     }
 
-    /// <summary>Forgets the timers created so far.</summary>
+    /// <summary>Forgets the timers armed so far.</summary>
     public void ClearCreated()
     {
         while (_created.Reader.TryRead(out _))
@@ -23,11 +28,29 @@ internal sealed class TimerWatchingTime : FakeTimeProvider
         }
     }
 
-    /// <summary>Waits until a timer with this due time is created.</summary>
+    /// <summary>Waits until a timer is armed with this due time.</summary>
     public async Task WaitForTimerAsync(TimeSpan dueTime)
     {
         while (await _created.Reader.ReadAsync(TestContext.Current.CancellationToken) != dueTime)
         {
         }
+    }
+
+    private sealed class WatchedTimer(ITimer inner, ChannelWriter<TimeSpan> armed) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            bool changed = inner.Change(dueTime, period);
+            if (dueTime != Timeout.InfiniteTimeSpan)
+            {
+                armed.TryWrite(dueTime);
+            }
+
+            return changed;
+        }
+
+        public void Dispose() => inner.Dispose();
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }
