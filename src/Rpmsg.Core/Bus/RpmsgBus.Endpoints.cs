@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Rpmsg.Core.Diagnostics;
 
 namespace Rpmsg.Core;
 
@@ -54,6 +56,7 @@ public sealed partial class RpmsgBus
         }
 
         Log.EndpointCreated(_logger, endpoint.Address.Value, device?.Name ?? "-");
+        _metrics.EndpointCreated();
         return endpoint;
     }
 
@@ -84,11 +87,17 @@ public sealed partial class RpmsgBus
         int discarded = await endpoint.DrainAsync().ConfigureAwait(false);
         Interlocked.Add(ref _messagesDiscarded, discarded);
         Log.EndpointDestroyed(_logger, endpoint.Address.Value, reason);
+        _metrics.EndpointDestroyed();
     }
 
     internal bool TrySend(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload)
     {
         CheckSend(endpoint, destination, payload.Length);
+        if (RpmsgInstrumentation.IsTracing || _metrics.IsMeasuringMessages)
+        {
+            return TrySendInstrumented(endpoint, source, destination, payload);
+        }
+
         if (!_transport.TrySend(source, destination, payload))
         {
             return false;
@@ -106,6 +115,16 @@ public sealed partial class RpmsgBus
             return ValueTask.FromCanceled(cancellationToken);
         }
 
+        if (RpmsgInstrumentation.IsTracing || _metrics.IsMeasuringMessages)
+        {
+            return SendInstrumentedAsync(endpoint, source, destination, payload, cancellationToken);
+        }
+
+        return SendCoreAsync(endpoint, source, destination, payload, cancellationToken);
+    }
+
+    private ValueTask SendCoreAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
         if (cancellationToken.CanBeCanceled)
         {
             return SendLinkedAsync(endpoint, source, destination, payload, cancellationToken);
@@ -122,6 +141,73 @@ public sealed partial class RpmsgBus
 
         return AwaitSendAsync(send, endpoint, CancellationToken.None);
     }
+
+    /// <summary>The send path while someone listens: a Producer span that is current while the transport takes the message.</summary>
+    private async ValueTask SendInstrumentedAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        string operation = OperationName(endpoint, source, destination, trying: false);
+        string channel = endpoint.SendChannelName(destination);
+        long started = _timeProvider.GetTimestamp();
+        using Activity? activity = RpmsgInstrumentation.IsTracing
+            ? RpmsgInstrumentation.StartSend(operation, channel, source, destination, payload.Length, Interlocked.Increment(ref _sendSequence))
+            : null;
+        try
+        {
+            await SendCoreAsync(endpoint, source, destination, payload, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            RpmsgInstrumentation.SetError(activity, ex);
+            _metrics.RecordSend(operation, channel, _timeProvider.GetElapsedTime(started), ex);
+            throw;
+        }
+
+        _metrics.RecordSend(operation, channel, _timeProvider.GetElapsedTime(started), error: null);
+    }
+
+    private bool TrySendInstrumented(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload)
+    {
+        string operation = OperationName(endpoint, source, destination, trying: true);
+        string channel = endpoint.SendChannelName(destination);
+        long started = _timeProvider.GetTimestamp();
+        using Activity? activity = RpmsgInstrumentation.IsTracing
+            ? RpmsgInstrumentation.StartSend(operation, channel, source, destination, payload.Length, Interlocked.Increment(ref _sendSequence))
+            : null;
+        bool sent;
+        try
+        {
+            sent = _transport.TrySend(source, destination, payload);
+        }
+        catch (Exception ex)
+        {
+            RpmsgInstrumentation.SetError(activity, ex);
+            _metrics.RecordSend(operation, channel, _timeProvider.GetElapsedTime(started), ex);
+            throw;
+        }
+
+        if (!sent)
+        {
+            // "No room now" is not an error; the span says so and no message is counted.
+            activity?.SetTag("messaging.rpmsg.no_room", true);
+            return false;
+        }
+
+        Interlocked.Increment(ref _messagesSent);
+        _metrics.RecordSend(operation, channel, _timeProvider.GetElapsedTime(started), error: null);
+        return true;
+    }
+
+    /// <summary>The rpmsg verb, as <c>messaging.operation.name</c>: send, sendto or send_offchannel, with "try" for the non-waiting ones.</summary>
+    private static string OperationName(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, bool trying) =>
+        (source != endpoint.Address, destination == endpoint.DefaultDestination, trying) switch
+        {
+            (true, _, false) => "send_offchannel",
+            (true, _, true) => "trysend_offchannel",
+            (false, true, false) => "send",
+            (false, true, true) => "trysend",
+            (false, false, false) => "sendto",
+            (false, false, true) => "trysendto",
+        };
 
     private async ValueTask SendLinkedAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -169,7 +255,7 @@ public sealed partial class RpmsgBus
         }
     }
 
-    private async ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    private async ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, ActivityContext senderContext, CancellationToken cancellationToken)
     {
         if (destination == RpmsgAddress.NameService)
         {
@@ -191,10 +277,42 @@ public sealed partial class RpmsgBus
             return;
         }
 
-        if (!await endpoint.DeliverAsync(source, payload, _pool, cancellationToken).ConfigureAwait(false))
+        bool delivered;
+        if (endpoint.HasCallback && (RpmsgInstrumentation.IsTracing || _metrics.IsMeasuringMessages))
+        {
+            delivered = await DeliverInstrumentedAsync(endpoint, source, destination, payload, senderContext, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            delivered = await endpoint.DeliverAsync(source, payload, _pool, senderContext, cancellationToken).ConfigureAwait(false);
+            if (delivered)
+            {
+                _metrics.RecordConsumed("receive", endpoint.ChannelName);
+            }
+        }
+
+        if (!delivered)
         {
             Interlocked.Increment(ref _messagesDiscarded);
         }
+    }
+
+    /// <summary>A callback delivery while someone listens: a Consumer span, a child of the sender's span when the transport carried it.</summary>
+    private async ValueTask<bool> DeliverInstrumentedAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, ActivityContext senderContext, CancellationToken cancellationToken)
+    {
+        string channel = endpoint.ChannelName;
+        long started = _timeProvider.GetTimestamp();
+        using Activity? activity = RpmsgInstrumentation.IsTracing
+            ? RpmsgInstrumentation.StartProcess(channel, source, destination, payload.Length, senderContext)
+            : null;
+        bool delivered = await endpoint.DeliverAsync(source, payload, _pool, senderContext, cancellationToken).ConfigureAwait(false);
+        if (delivered)
+        {
+            _metrics.RecordConsumed("process", channel);
+            _metrics.RecordProcess(channel, _timeProvider.GetElapsedTime(started));
+        }
+
+        return delivered;
     }
 
     // Cyclic allocation from 1024 up, so a freed address is reused only after the others were handed out:

@@ -43,6 +43,8 @@ public sealed partial class RpmsgBus
             {
                 throw new InvalidOperationException($"Endpoint {endpoint.Address} is already announced as {_announcements[endpoint]}.");
             }
+
+            endpoint.AnnouncedName = name;
         }
 
         if (IsLinkUp)

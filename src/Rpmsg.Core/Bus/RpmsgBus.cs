@@ -1,6 +1,9 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Rpmsg.Core.Diagnostics;
 
 namespace Rpmsg.Core;
 
@@ -25,10 +28,12 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RpmsgMessagePool _pool;
+    private readonly RpmsgMetrics _metrics;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
     private int _disposed;
 
+    private long _sendSequence;
     private long _messagesSent;
     private long _messagesReceived;
     private long _messagesDropped;
@@ -42,10 +47,11 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     /// <param name="options">Timeouts and queue sizes; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The bus's clock; <see cref="TimeProvider.System"/> when <see langword="null"/>. Transmit timeouts are measured by the transport, with its own clock.</param>
     /// <param name="loggerFactory">Where the bus logs; nowhere when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the bus's meter (see <see cref="RpmsgTelemetry"/>); a shared meter when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="transport"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidOperationException">The transport was already started by another bus.</exception>
-    public RpmsgBus(IRpmsgTransport transport, RpmsgBusOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    public RpmsgBus(IRpmsgTransport transport, RpmsgBusOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         options ??= new RpmsgBusOptions();
@@ -61,6 +67,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RpmsgBus>();
         _pool = new RpmsgMessagePool(256);
+        _metrics = new RpmsgMetrics(meterFactory);
         _lifecycleQueue = Channel.CreateBounded<LifecycleEvent>(new BoundedChannelOptions(options.LifecycleQueueCapacity)
         {
             SingleReader = true,
@@ -151,8 +158,8 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     /// <summary>Receives the transport's events; kept private so they are not part of the bus's public surface.</summary>
     private sealed class TransportHandler(RpmsgBus bus) : IRpmsgTransportHandler
     {
-        public ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-            bus.OnReceiveAsync(source, destination, payload, cancellationToken);
+        public ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, ActivityContext senderContext, CancellationToken cancellationToken) =>
+            bus.OnReceiveAsync(source, destination, payload, senderContext, cancellationToken);
 
         public ValueTask OnLinkStateChangedAsync(bool isUp, CancellationToken cancellationToken) =>
             bus.EnqueueLifecycleAsync(isUp ? LifecycleEvent.LinkUp : LifecycleEvent.LinkDown, cancellationToken);

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Rpmsg.Core.Diagnostics;
 
 namespace Rpmsg.Core;
 
@@ -24,6 +26,7 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
     private int _activeCallbacks;
     private int _callbackThread;
     private ReceiveOperation? _receiveOperation;
+    private string? _addressName;
 
     internal RpmsgEndpoint(RpmsgBus bus, RpmsgAddress address, RpmsgDevice? device, RpmsgReceiveCallback? callback, int queueCapacity)
     {
@@ -65,6 +68,15 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
     public bool IsClosed => Volatile.Read(ref _closeReason) != 0;
 
     internal CancellationToken ClosedToken => _closed.Token;
+
+    /// <summary>Gets or sets the name this endpoint was announced under, if any.</summary>
+    internal string? AnnouncedName { get; set; }
+
+    /// <summary>Gets the channel name telemetry reports for what this endpoint receives: the device's name, else the announced name, else the address.</summary>
+    internal string ChannelName => Device?.Name ?? AnnouncedName ?? (_addressName ??= Address.ToString());
+
+    /// <summary>Gets the channel name telemetry reports for a send to <paramref name="destination"/>: the channel, else the destination address.</summary>
+    internal string SendChannelName(RpmsgAddress destination) => Device?.Name ?? AnnouncedName ?? destination.ToString();
 
     internal RpmsgError CloseReason => (RpmsgError)Volatile.Read(ref _closeReason);
 
@@ -158,6 +170,11 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
     public ValueTask<RpmsgMessage> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         ChannelReader<RpmsgMessage> reader = RequireQueue().Reader;
+        if (RpmsgInstrumentation.IsTracing)
+        {
+            return ReceiveTracedAsync(reader, cancellationToken);
+        }
+
         if (reader.TryRead(out RpmsgMessage? message))
         {
             return new(message);
@@ -241,14 +258,14 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
 
     /// <summary>Hands a received payload to the callback or the queue. Called from the transport's delivery sequence.</summary>
     /// <returns>True if the message reached the endpoint, false if it was discarded because the endpoint closed.</returns>
-    internal ValueTask<bool> DeliverAsync(RpmsgAddress source, ReadOnlyMemory<byte> payload, RpmsgMessagePool pool, CancellationToken cancellationToken)
+    internal ValueTask<bool> DeliverAsync(RpmsgAddress source, ReadOnlyMemory<byte> payload, RpmsgMessagePool pool, ActivityContext senderContext, CancellationToken cancellationToken)
     {
         if (_callback is not null)
         {
             return new(InvokeCallback(source, payload.Span));
         }
 
-        RpmsgMessage message = pool.Rent(source, Address, payload.Span);
+        RpmsgMessage message = pool.Rent(source, Address, payload.Span, senderContext);
         if (_queue!.Writer.TryWrite(message))
         {
             return new(true);
@@ -307,6 +324,26 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
         catch
         {
             message.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask<RpmsgMessage> ReceiveTracedAsync(ChannelReader<RpmsgMessage> reader, CancellationToken cancellationToken)
+    {
+        using Activity? activity = RpmsgInstrumentation.StartReceive(ChannelName);
+        try
+        {
+            RpmsgMessage message = reader.TryRead(out RpmsgMessage? queued) ? queued : await ReceiveSlowAsync(reader, cancellationToken).ConfigureAwait(false);
+            if (activity is not null)
+            {
+                RpmsgInstrumentation.CompleteReceive(activity, ChannelName, message);
+            }
+
+            return message;
+        }
+        catch (Exception ex)
+        {
+            RpmsgInstrumentation.SetError(activity, ex);
             throw;
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 
 namespace Rpmsg.Core;
 
@@ -22,6 +23,10 @@ public sealed class RpmsgMessage : IDisposable
 
     /// <summary>Gets the address the message was sent to (the receiving endpoint's address).</summary>
     public RpmsgAddress Destination { get; private set; }
+
+    /// <summary>Gets the trace context of the span that sent the message, when the transport carried it; default otherwise.</summary>
+    /// <remarks>A service that handles the message starts its own span with this as the parent, so request and reply are one trace.</remarks>
+    public ActivityContext TraceContext { get; private set; }
 
     /// <summary>Gets the payload length in bytes.</summary>
     public int Length => _length;
@@ -57,8 +62,9 @@ public sealed class RpmsgMessage : IDisposable
         _pool.Return(this);
     }
 
-    internal void Fill(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload)
+    internal void Fill(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload, ActivityContext traceContext)
     {
+        TraceContext = traceContext;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
         payload.CopyTo(buffer);
         Source = source;

@@ -9,7 +9,7 @@ internal sealed class RpmsgMessagePool
 
     public RpmsgMessagePool(int capacity) => _items = new RpmsgMessage[capacity];
 
-    public RpmsgMessage Rent(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload)
+    public RpmsgMessage Rent(RpmsgAddress source, RpmsgAddress destination, ReadOnlySpan<byte> payload, System.Diagnostics.ActivityContext traceContext)
     {
         RpmsgMessage? message = null;
         lock (_gate)
@@ -22,7 +22,7 @@ internal sealed class RpmsgMessagePool
         }
 
         message ??= new RpmsgMessage(this);
-        message.Fill(source, destination, payload);
+        message.Fill(source, destination, payload, traceContext);
         return message;
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Rpmsg.Core;
 
 /// <summary>What a transport reports to its bus: received frames and link-state changes.</summary>
@@ -11,9 +13,11 @@ public interface IRpmsgTransportHandler
     /// <param name="source">The peer endpoint that sent it.</param>
     /// <param name="destination">The local endpoint it is addressed to.</param>
     /// <param name="payload">The payload; valid only until the returned task completes.</param>
+    /// <param name="senderContext">The trace context of the sender's span when the transport carried it (out of band, never
+    /// in the frame); default otherwise.</param>
     /// <param name="cancellationToken">Cancelled when the transport shuts down.</param>
     /// <returns>A task that completes when the payload buffer may be reused.</returns>
-    ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken);
+    ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, ActivityContext senderContext, CancellationToken cancellationToken);
 
     /// <summary>Reports that the link to the peer came up or went down.</summary>
     /// <param name="isUp"><see langword="true"/> when the link came up.</param>

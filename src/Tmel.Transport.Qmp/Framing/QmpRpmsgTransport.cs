@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
@@ -129,10 +130,10 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
     /// <summary>Turns the link's messages and channel changes into rpmsg frames and link-state changes.</summary>
     private sealed class LinkHandler(IRpmsgTransportHandler handler) : IQmpLinkHandler
     {
-        public ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        public ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, ActivityContext senderContext, CancellationToken cancellationToken)
         {
             (RpmsgAddress source, RpmsgAddress destination) = QmpAddressWord.Decode(reservedWord);
-            return handler.OnReceiveAsync(source, destination, message, cancellationToken);
+            return handler.OnReceiveAsync(source, destination, message, senderContext, cancellationToken);
         }
 
         public ValueTask OnChannelStateChangedAsync(bool connected, CancellationToken cancellationToken) =>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Tmel.Transport.Qmp;
 
 /// <summary>What a <see cref="QmpLink"/> reports to the layer above: whole messages, and the channel opening or closing.</summary>
@@ -7,9 +9,10 @@ public interface IQmpLinkHandler
     /// <summary>Delivers one reassembled message.</summary>
     /// <param name="reservedWord">The reserved word of the message's first fragment (the rpmsg addresses, or 0 from the RFC driver).</param>
     /// <param name="message">The message; valid only until the returned task completes.</param>
+    /// <param name="senderContext">The trace context of the peer's send, when the mailbox carried it out of band; default otherwise.</param>
     /// <param name="cancellationToken">Cancelled when the link is disposed.</param>
     /// <returns>A task that completes when the message was consumed.</returns>
-    ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
+    ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, ActivityContext senderContext, CancellationToken cancellationToken);
 
     /// <summary>Reports that the channel opened (messages can flow) or closed.</summary>
     /// <param name="connected"><see langword="true"/> when the channel is open.</param>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 
 namespace Tmel.Transport.Qmp;
 
@@ -11,6 +12,7 @@ public sealed partial class QmpLink
     private int _rxLength;
     private int _rxExpectedRemaining = -1;
     private uint _rxReserved;
+    private ActivityContext _rxSenderContext;
     private bool _rxReady;
     private bool _rxDelivering;
     private bool _notifyConnected;
@@ -65,8 +67,10 @@ public sealed partial class QmpLink
 
         _peer.AsSpan(QmpMailboxLayout.PayloadOffset, size).CopyTo(_rxBuffer.AsSpan(_rxLength));
         _rxLength += size;
+        _instrumentation.FragmentReceived();
         if (remaining == 0)
         {
+            _rxSenderContext = _sideband?.TakePeerSenderContext() ?? default;
             _rxExpectedRemaining = -1;
             _rxReady = true;
             _dispatchSignal.Ring();
@@ -99,6 +103,7 @@ public sealed partial class QmpLink
                 bool deliver = false;
                 int epoch, length;
                 uint reserved;
+                ActivityContext senderContext;
                 lock (_lock)
                 {
                     if (_notifiedConnected && (!_notifyConnected || _connection != _notifiedConnection))
@@ -123,6 +128,7 @@ public sealed partial class QmpLink
                     epoch = _epoch;
                     length = _rxLength;
                     reserved = _rxReserved;
+                    senderContext = _rxSenderContext;
                 }
 
                 if (notify is bool connected)
@@ -136,7 +142,7 @@ public sealed partial class QmpLink
                     break;
                 }
 
-                await DeliverAsync(handler, reserved, length, stopping).ConfigureAwait(false);
+                await DeliverAsync(handler, reserved, length, senderContext, stopping).ConfigureAwait(false);
                 bool ring = false;
                 lock (_lock)
                 {
@@ -177,11 +183,11 @@ public sealed partial class QmpLink
         }
     }
 
-    private async Task DeliverAsync(IQmpLinkHandler handler, uint reserved, int length, CancellationToken stopping)
+    private async Task DeliverAsync(IQmpLinkHandler handler, uint reserved, int length, ActivityContext senderContext, CancellationToken stopping)
     {
         try
         {
-            await handler.OnMessageAsync(reserved, _rxBuffer.AsMemory(0, length), stopping).ConfigureAwait(false);
+            await handler.OnMessageAsync(reserved, _rxBuffer.AsMemory(0, length), senderContext, stopping).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {

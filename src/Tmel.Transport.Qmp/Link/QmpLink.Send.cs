@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Rpmsg.Core;
 
@@ -130,6 +131,12 @@ public sealed partial class QmpLink
             payload.Clear();
             message.Span.Slice(offset, size).CopyTo(payload);
             BinaryPrimitives.WriteUInt32LittleEndian(_own.AsSpan(QmpMailboxLayout.ReservedOffset), index == 0 ? reservedWord : ContinuationMarker);
+            if (index == 0)
+            {
+                // Beside the window, never in it: the receiver takes it after the last fragment.
+                _sideband?.PostSenderContext(Activity.Current?.Context ?? default);
+            }
+
             _ownDescriptor = _ownDescriptor.WithTx(!_ownDescriptor.Tx).WithFragment((byte)size, (byte)remaining);
             _txFailure = null;
             _txInFlight = true;
@@ -137,6 +144,8 @@ public sealed partial class QmpLink
             _txLastFragmentSent = remaining == 0;
             WriteOwnLocked();
         }
+
+        _instrumentation.FragmentSent();
     }
 
     private void ArmFragmentTimer() => _txTimer.Change(_options.FragmentTimeout, Timeout.InfiniteTimeSpan);
@@ -194,6 +203,7 @@ public sealed partial class QmpLink
         }
 
         _mailbox.RingPeerDoorbell();
+        _instrumentation.TxTimedOut(wait.Attempt, final: wait.Attempt >= 2);
         if (wait.Attempt >= 2)
         {
             Log.FragmentTimedOut(_logger, Role, wait.Attempt);

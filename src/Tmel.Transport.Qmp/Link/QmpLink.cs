@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
+using Tmel.Transport.Qmp.Diagnostics;
 
 namespace Tmel.Transport.Qmp;
 
@@ -28,6 +30,8 @@ public sealed partial class QmpLink : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<QmpMailboxWrite>? _trace;
+    private readonly IQmpTraceSideband? _sideband;
+    private readonly QmpInstrumentation _instrumentation;
     private readonly Lock _lock = new();
     private readonly byte[] _own = new byte[QmpMailboxLayout.MailboxSize];
     private readonly byte[] _peer = new byte[QmpMailboxLayout.MailboxSize];
@@ -48,9 +52,10 @@ public sealed partial class QmpLink : IAsyncDisposable
     /// <param name="timeProvider">The clock for every timeout; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where the link logs; nowhere when <see langword="null"/>.</param>
     /// <param name="mailboxTrace">Receives every write to this side's mailbox, in order; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Creates the link's meter (see <see cref="QmpTelemetry"/>); a shared meter when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="mailbox"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public QmpLink(IQmpMailbox mailbox, QmpRole role, QmpLinkOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, Action<QmpMailboxWrite>? mailboxTrace = null)
+    public QmpLink(IQmpMailbox mailbox, QmpRole role, QmpLinkOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, Action<QmpMailboxWrite>? mailboxTrace = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         _options = options ?? new QmpLinkOptions();
@@ -60,6 +65,8 @@ public sealed partial class QmpLink : IAsyncDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpLink>();
         _trace = mailboxTrace;
+        _sideband = mailbox as IQmpTraceSideband;
+        _instrumentation = new QmpInstrumentation(role, meterFactory);
         _rxBuffer = new byte[QmpMailboxLayout.MaxMessageSize];
         _txTimer = _time.CreateTimer(static state => ((QmpLink)state!)._txWake.Ring(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -377,6 +384,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         if (_state != state)
         {
             Log.StateChanged(_logger, Role, _state, state);
+            _instrumentation.StateChanged(_state, state);
             _state = state;
         }
     }
@@ -391,6 +399,7 @@ public sealed partial class QmpLink : IAsyncDisposable
     private void ProtocolError(string what)
     {
         Interlocked.Increment(ref _protocolErrors);
+        _instrumentation.ProtocolError();
         Log.ProtocolError(_logger, Role, what);
     }
 }

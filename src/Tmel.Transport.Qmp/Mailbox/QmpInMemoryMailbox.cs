@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 
 namespace Tmel.Transport.Qmp;
 
 /// <summary>Both sides of QMP in one process: a 0x2000-byte window laid out as the RFC's, and two in-process doorbells.</summary>
-public sealed class QmpInMemoryMailbox : IQmpMailbox
+public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband
 {
     /// <summary>The default number of spin rounds a doorbell waiter makes before it parks: 0, it parks at once.</summary>
     /// <remarks>
@@ -17,9 +18,13 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox
     private readonly byte[] _window;
     private readonly QmpDoorbell _own;
     private readonly QmpDoorbell _peer;
+    private readonly TraceSlot _ownSlot;
+    private readonly TraceSlot _peerSlot;
 
-    private QmpInMemoryMailbox(byte[] window, int ownOffset, int peerOffset, QmpDoorbell own, QmpDoorbell peer)
+    private QmpInMemoryMailbox(byte[] window, int ownOffset, int peerOffset, QmpDoorbell own, QmpDoorbell peer, TraceSlot ownSlot, TraceSlot peerSlot)
     {
+        _ownSlot = ownSlot;
+        _peerSlot = peerSlot;
         _window = window;
         OwnOffset = ownOffset;
         PeerOffset = peerOffset;
@@ -48,9 +53,11 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox
         byte[] window = new byte[QmpMailboxLayout.WindowSize];
         var localBell = new QmpDoorbell(spinCount);
         var remoteBell = new QmpDoorbell(spinCount);
+        var localSlot = new TraceSlot();
+        var remoteSlot = new TraceSlot();
         return (
-            new QmpInMemoryMailbox(window, QmpMailboxLayout.LocalMailboxOffset, QmpMailboxLayout.RemoteMailboxOffset, localBell, remoteBell),
-            new QmpInMemoryMailbox(window, QmpMailboxLayout.RemoteMailboxOffset, QmpMailboxLayout.LocalMailboxOffset, remoteBell, localBell));
+            new QmpInMemoryMailbox(window, QmpMailboxLayout.LocalMailboxOffset, QmpMailboxLayout.RemoteMailboxOffset, localBell, remoteBell, localSlot, remoteSlot),
+            new QmpInMemoryMailbox(window, QmpMailboxLayout.RemoteMailboxOffset, QmpMailboxLayout.LocalMailboxOffset, remoteBell, localBell, remoteSlot, localSlot));
     }
 
     /// <inheritdoc/>
@@ -84,7 +91,36 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox
     /// <returns>The 0x2000 bytes.</returns>
     public byte[] SnapshotWindow() => (byte[])_window.Clone();
 
+    void IQmpTraceSideband.PostSenderContext(ActivityContext context) => _ownSlot.Set(context);
+
+    ActivityContext IQmpTraceSideband.TakePeerSenderContext() => _peerSlot.Take();
+
     // The descriptor word is stored little-endian; CreatePair refuses big-endian machines.
     private ref uint DescriptorWord(int offset) =>
         ref System.Runtime.CompilerServices.Unsafe.As<byte, uint>(ref _window[offset]);
+
+    /// <summary>One direction's trace context beside the window.</summary>
+    private sealed class TraceSlot
+    {
+        private readonly Lock _lock = new();
+        private ActivityContext _context;
+
+        public void Set(ActivityContext context)
+        {
+            lock (_lock)
+            {
+                _context = context;
+            }
+        }
+
+        public ActivityContext Take()
+        {
+            lock (_lock)
+            {
+                ActivityContext context = _context;
+                _context = default;
+                return context;
+            }
+        }
+    }
 }

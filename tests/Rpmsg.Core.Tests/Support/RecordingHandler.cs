@@ -29,7 +29,7 @@ internal sealed class RecordingHandler : IRpmsgTransportHandler
         _gate.Release(1);
     }
 
-    public async ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask OnReceiveAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, System.Diagnostics.ActivityContext senderContext, CancellationToken cancellationToken)
     {
         byte[] copy = payload.ToArray();
         if (_blocking)

@@ -146,7 +146,7 @@ public class QmpLinkMessagingTests
     {
         public TaskCompletionSource Receiving { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public async ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        public async ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, System.Diagnostics.ActivityContext senderContext, CancellationToken cancellationToken)
         {
             Receiving.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);

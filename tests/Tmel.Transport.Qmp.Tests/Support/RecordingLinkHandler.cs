@@ -8,7 +8,7 @@ internal sealed class RecordingLinkHandler : IQmpLinkHandler
 
     public Channel<bool> ChannelStates { get; } = Channel.CreateUnbounded<bool>();
 
-    public ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public ValueTask OnMessageAsync(uint reservedWord, ReadOnlyMemory<byte> message, System.Diagnostics.ActivityContext senderContext, CancellationToken cancellationToken)
     {
         Messages.Writer.TryWrite((reservedWord, message.ToArray()));
         return default;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Buffers;
 using System.Threading.Channels;
 
@@ -204,7 +205,7 @@ internal sealed class LoopbackTransport : IRpmsgTransport
         payload.CopyTo(buffer);
         lock (_link.Gate)
         {
-            if (_link.IsUpLocked && Peer._inbox.Writer.TryWrite(LoopbackItem.Frame(source, destination, buffer, payload.Length)))
+            if (_link.IsUpLocked && Peer._inbox.Writer.TryWrite(LoopbackItem.Frame(source, destination, buffer, payload.Length, Activity.Current?.Context ?? default)))
             {
                 return;
             }
@@ -235,7 +236,7 @@ internal sealed class LoopbackTransport : IRpmsgTransport
                     }
                     else
                     {
-                        await handler.OnReceiveAsync(item.Source, item.Destination, item.Buffer.AsMemory(0, item.Length), stopping).ConfigureAwait(false);
+                        await handler.OnReceiveAsync(item.Source, item.Destination, item.Buffer.AsMemory(0, item.Length), item.SenderContext, stopping).ConfigureAwait(false);
                     }
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
