@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Buffers;
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Rpmsg.Core;
