@@ -8,7 +8,7 @@ public class TmelCommandLineTests
         StringWriter output = new();
         StringWriter error = new();
 
-        int exitCode = await TmelCommandLine.InvokeAsync(["--help"], output, error);
+        int exitCode = await TmelCommandLine.InvokeAsync(["--help"], output, error, TestContext.Current.CancellationToken);
 
         Assert.Equal(0, exitCode);
         Assert.Contains("Usage:", output.ToString(), StringComparison.Ordinal);
@@ -21,7 +21,7 @@ public class TmelCommandLineTests
         StringWriter output = new();
         StringWriter error = new();
 
-        int exitCode = await TmelCommandLine.InvokeAsync(["no-such-command"], output, error);
+        int exitCode = await TmelCommandLine.InvokeAsync(["no-such-command"], output, error, TestContext.Current.CancellationToken);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("no-such-command", error.ToString(), StringComparison.Ordinal);

@@ -79,7 +79,8 @@ public sealed partial class RpmsgBus
         }
 
         endpoint.Device?.Detach(endpoint);
-        if (announcedName is not null && reason != RpmsgError.BusDisposed)
+        // With the link down the peer has already removed every announced device, so there is nothing to withdraw.
+        if (announcedName is not null && reason != RpmsgError.BusDisposed && IsLinkUp)
         {
             await SendAnnouncementAsync(new RpmsgNameServiceMessage(announcedName, endpoint.Address, RpmsgNameServiceFlags.Destroy), CancellationToken.None).ConfigureAwait(false);
         }

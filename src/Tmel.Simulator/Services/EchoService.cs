@@ -36,6 +36,7 @@ internal sealed partial class EchoService : IAsyncDisposable
             await foreach (RpmsgMessage request in _endpoint.ReadAllAsync().ConfigureAwait(false))
             {
                 using (request)
+                using (RpmsgTelemetry.StartProcessActivity(request, TmelSimulator.EchoChannel))
                 {
                     try
                     {

@@ -174,6 +174,7 @@ public sealed partial class QmpLink : IAsyncDisposable
                 ResetChannelLocked("the link was disposed");
                 _ownDescriptor = default;
                 _state = QmpLinkState.LinkDisconnected;
+                _closeAcknowledged.TrySetResult();
                 WriteOwnLocked();
             }
         }
@@ -239,11 +240,18 @@ public sealed partial class QmpLink : IAsyncDisposable
             case QmpLinkState.LinkNegotiation when peer.LinkState:
                 // Link up: clear every channel field, ack the peer's level. The local side opens the channel in the same
                 // write (the RFC writes the ack only with its later channel open; the wire value is the same).
-                _ownDescriptor = default(QmpDescriptor).WithLinkState(true).WithLinkStateAck(true).WithChannelState(Role == QmpRole.Local);
-                SetStateLocked(Role == QmpRole.Local ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
+                // A link that is closing for shutdown does not reopen its channel.
+                bool open = Role == QmpRole.Local && !_closing;
+                _ownDescriptor = default(QmpDescriptor).WithLinkState(true).WithLinkStateAck(true).WithChannelState(open);
+                SetStateLocked(open ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
                 _linkUp.TrySetResult();
                 WriteOwnLocked();
                 return true;
+
+            case QmpLinkState.LocalDisconnecting when _closing && !peer.ChannelStateAck:
+                // The peer acknowledged our close (the RFC finishes the close on the next interrupt, unchecked; no write).
+                SetStateLocked(QmpLinkState.LinkConnected);
+                return false;
 
             case QmpLinkState.LocalDisconnecting when !peer.ChannelStateAck:
                 // The peer saw our channel reset (it cleared its ack of our level): reopen. Its next open is a fresh start.
@@ -342,6 +350,7 @@ public sealed partial class QmpLink : IAsyncDisposable
     private void ChannelConnectedLocked()
     {
         SetStateLocked(QmpLinkState.ChannelConnected);
+        _channelClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _channelOpen.TrySetResult();
         _connection++;
         _notifyConnected = true;
@@ -373,6 +382,7 @@ public sealed partial class QmpLink : IAsyncDisposable
 
         if (wasConnected)
         {
+            _channelClosed.TrySetResult();
             Log.ChannelClosed(_logger, Role, reason);
             _notifyConnected = false;
             _dispatchSignal.Ring();
@@ -385,6 +395,11 @@ public sealed partial class QmpLink : IAsyncDisposable
         {
             Log.StateChanged(_logger, Role, _state, state);
             _instrumentation.StateChanged(_state, state);
+            if (_closing && _state == QmpLinkState.LocalDisconnecting)
+            {
+                _closeAcknowledged.TrySetResult();
+            }
+
             _state = state;
         }
     }

@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Tmel.Cli.Commands;
+
+/// <summary><c>tmel demo</c>: the whole stack against the built-in simulator, with a transcript.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the transcript as JSON lines, one object per event." };
+        var trace = new Option<FileInfo?>("--mailbox-trace") { Description = "Write every mailbox write of both sides to this file, as JSON lines." };
+        var timeout = new Option<TimeSpan>("--timeout")
+        {
+            Description = "Give up if the demo has not finished within this time (for example 00:00:30).",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+        };
+        timeout.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
+            {
+                result.AddError("--timeout must be positive.");
+            }
+        });
+
+        var command = new Command("demo", "Start a host with the in-memory TME-L simulator, bring the QMP link up, exercise every service, and print a transcript.")
+        {
+            json,
+            trace,
+            timeout,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var settings = new DemoSettings(parse.GetValue(json), parse.GetValue(trace)?.FullName, parse.GetValue(timeout), []);
+            TextWriter output = parse.InvocationConfiguration.Output;
+            return CliErrors.RunAsync(parse.InvocationConfiguration.Error, () => new DemoRunner(settings, output).RunAsync(cancellationToken), cancellationToken);
+        });
+        return command;
+    }
+}

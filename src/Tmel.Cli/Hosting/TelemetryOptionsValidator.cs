@@ -1,0 +1,8 @@
+using Microsoft.Extensions.Options;
+
+namespace Tmel.Cli.Hosting;
+
+[OptionsValidator]
+internal sealed partial class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
+{
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Rpmsg.Core;
+using Tmel.Services.Echo;
+using Tmel.Transport.Qmp;
+
+namespace Tmel.Cli.Hosting;
+
+/// <summary>The tmel host: the whole stack against the in-memory simulator, options bound from configuration, OpenTelemetry wired.</summary>
+internal static class TmelHostBuilder
+{
+    /// <summary>Creates a host builder with the stack registered.</summary>
+    /// <param name="args">Command-line configuration (for example <c>--Tmel:Qmp:FragmentTimeout=00:00:02</c>); environment
+    /// variables (<c>Tmel__Qmp__FragmentTimeout</c>) and appsettings.json are read too.</param>
+    /// <param name="configure">Adds to the stack (a mailbox trace, more drivers); <see langword="null"/> for none.</param>
+    /// <param name="spanProcessor">An extra span processor (the demo's recorder); <see langword="null"/> for none.</param>
+    /// <returns>The builder; its services may still be changed (tests swap the TimeProvider).</returns>
+    public static HostApplicationBuilder Create(string[] args, Action<ITmelRpmsgBuilder>? configure = null, BaseProcessor<Activity>? spanProcessor = null)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ApplicationName = "tmel",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        // Logs go to standard error, warnings and up unless configured otherwise, so standard output stays the transcript.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (builder.Configuration.GetSection("Logging:LogLevel:Default").Value is null)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+
+        builder.Services.AddTmelStack(builder.Configuration, configure, spanProcessor);
+        return builder;
+    }
+
+    /// <summary>The composite one-liner: bus, QMP transport and in-memory simulator, the drivers that exist, telemetry.</summary>
+    public static IServiceCollection AddTmelStack(this IServiceCollection services, IConfiguration configuration, Action<ITmelRpmsgBuilder>? configure = null, BaseProcessor<Activity>? spanProcessor = null)
+    {
+        // Telemetry first: its hosted service builds the tracer and meter providers before the link starts, so bring-up is traced.
+        services.AddOptionsWithValidateOnStart<TelemetryOptions, TelemetryOptionsValidator>().BindConfiguration(TelemetryOptions.ConfigurationSection);
+        TelemetryOptions telemetry = configuration.GetSection(TelemetryOptions.ConfigurationSection).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("tmel"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(TmelTelemetry.AllSources).SetSampler(new AlwaysOnSampler());
+                if (spanProcessor is not null)
+                {
+                    tracing.AddProcessor(spanProcessor);
+                }
+
+                _ = telemetry.Exporter switch
+                {
+                    TelemetryExporter.Console => tracing.AddConsoleExporter(),
+                    TelemetryExporter.Otlp => tracing.AddOtlpExporter(o => o.Endpoint = telemetry.OtlpEndpoint),
+                    _ => tracing,
+                };
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(TmelTelemetry.AllSources);
+                _ = telemetry.Exporter switch
+                {
+                    TelemetryExporter.Console => metrics.AddConsoleExporter(),
+                    TelemetryExporter.Otlp => metrics.AddOtlpExporter(o => o.Endpoint = telemetry.OtlpEndpoint),
+                    _ => metrics,
+                };
+            });
+        services.AddOptions<RpmsgBusOptions>().BindConfiguration(TmelRpmsgServiceCollectionExtensions.ConfigurationSection);
+        services.AddOptions<QmpTransportOptions>().BindConfiguration(QmpBuilderExtensions.ConfigurationSection);
+        ITmelRpmsgBuilder stack = services.AddTmelRpmsg()
+            .UseInMemorySimulator()
+            .UseQmp()
+            .AddDriver<EchoDriver>();
+        configure?.Invoke(stack);
+
+        return services;
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tmel.Simulator;
+using Tmel.Simulator.Hosting;
+using Tmel.Transport.Qmp;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Runs the simulated TME-L inside the host, on the other side of an in-memory QMP window.</summary>
+public static class SimulatorBuilderExtensions
+{
+    /// <summary>
+    /// Adds the in-memory simulator: an in-memory mailbox window whose local side the host's QMP link uses and whose remote
+    /// side a <see cref="TmelSimulator"/> drives; the simulator starts with the host and stops after the link was closed.
+    /// Also adds the QMP transport (<c>UseQmp()</c>) if it is not there yet.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts the simulator's options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>Call it before <c>UseQmp(...)</c> (or alone), so that on shutdown the link closes its channel before the
+    /// simulator goes away. A mailbox trace added with <c>AddQmpMailboxTrace</c> receives the simulator's writes too.</remarks>
+    public static ITmelRpmsgBuilder UseInMemorySimulator(this ITmelRpmsgBuilder builder, Action<TmelSimulatorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IServiceCollection services = builder.Services;
+        services.AddOptions<TmelSimulatorOptions>();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(InMemoryQmpWindow)))
+        {
+            services.AddSingleton<InMemoryQmpWindow>();
+            services.TryAddSingleton<IQmpMailbox>(sp => sp.GetRequiredService<InMemoryQmpWindow>().Local);
+            services.TryAddSingleton(CreateSimulator);
+            services.AddHostedService<TmelSimulatorHostedService>();
+        }
+
+        return builder.UseQmp();
+    }
+
+    private static TmelSimulator CreateSimulator(IServiceProvider services)
+    {
+        TmelSimulatorOptions configured = services.GetRequiredService<IOptions<TmelSimulatorOptions>>().Value;
+        Action<QmpMailboxWrite>? trace = services.GetService<QmpMailboxTrace>()?.Sink;
+        var options = new TmelSimulatorOptions
+        {
+            Link = configured.Link,
+            MailboxTrace = configured.MailboxTrace ?? trace,
+        };
+        return new TmelSimulator(
+            services.GetRequiredService<InMemoryQmpWindow>().Remote,
+            options,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetService<ILoggerFactory>());
+    }
+}

@@ -1,0 +1,78 @@
+namespace Tmel.Transport.Qmp;
+
+public sealed partial class QmpLink
+{
+    private TaskCompletionSource _channelClosed = CreateCompletedSource();
+    private readonly TaskCompletionSource _closeAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _closing;
+
+    /// <summary>Gets a task that completes when the open channel closes (at once when it is not open now).</summary>
+    internal Task WhenChannelClosed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _channelClosed.Task;
+            }
+        }
+    }
+
+    /// <summary>Closes the channel as the RFC's <c>shutdown</c> does (channel level cleared), and waits for the peer to acknowledge it.</summary>
+    /// <param name="cancellationToken">Ends the wait for the acknowledgement; the channel stays closed.</param>
+    /// <returns>A task that completes when the peer acknowledged the close, or after <see cref="QmpLinkOptions.ChannelOpenTimeout"/> without it.</returns>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    /// <remarks>
+    /// <para>A message in flight fails with <see cref="Rpmsg.Core.RpmsgException"/> (link down), a partial message is dropped, and
+    /// the layer above hears that the channel closed. The link level stays up and the channel is not reopened, not even after a
+    /// peer reset: closing is for shutdown, and <see cref="DisposeAsync"/> then takes the link level down.</para>
+    /// <para>Only the local role closes this way; on the remote role, and on a link that is not started or already closed, it
+    /// returns at once.</para>
+    /// </remarks>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        bool ring = false;
+        lock (_lock)
+        {
+            if (_closing || Role != QmpRole.Local || _handler is null || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _closing = true;
+            if (_state is QmpLinkState.ChannelConnected or QmpLinkState.LocalConnecting)
+            {
+                ResetChannelLocked("the channel was closed locally");
+                _ownDescriptor = _ownDescriptor.WithChannelState(false);
+                SetStateLocked(QmpLinkState.LocalDisconnecting);
+                WriteOwnLocked();
+                ring = true;
+            }
+            else
+            {
+                _closeAcknowledged.TrySetResult();
+            }
+        }
+
+        if (ring)
+        {
+            _mailbox.RingPeerDoorbell();
+        }
+
+        try
+        {
+            await _closeAcknowledged.Task.WaitAsync(_options.ChannelOpenTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            Log.CloseUnacknowledged(_logger, Role, _options.ChannelOpenTimeout.TotalMilliseconds);
+        }
+    }
+
+    private static TaskCompletionSource CreateCompletedSource()
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.SetResult();
+        return source;
+    }
+}
