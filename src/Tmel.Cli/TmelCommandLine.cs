@@ -11,6 +11,7 @@ internal static class TmelCommandLine
         new("tmel: talk to the (simulated) TME-L over rpmsg on QMP.")
         {
             DemoCommand.Create(),
+            BenchCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

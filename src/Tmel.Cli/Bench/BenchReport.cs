@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tmel.Cli.Bench;
+
+/// <summary>Prints each figure beside its group's baseline, measured in the same run, and their ratio; or JSON lines.</summary>
+internal static class BenchReport
+{
+    public static void Write(TextWriter output, IReadOnlyList<BenchResult> results, bool json, string mode)
+    {
+        if (!json)
+        {
+            output.WriteLine($"tmel bench ({mode}): medians per operation on this machine; compare ratios, not absolute times.");
+        }
+
+        foreach (IGrouping<string, BenchResult> group in results.GroupBy(r => r.Group))
+        {
+            BenchResult baseline = group.First(r => r.IsBaseline);
+            if (!json)
+            {
+                output.WriteLine();
+                output.WriteLine(Invariant($"{group.Key,-30} {"median",10} {"ratio",8} {"ops/s",12} {"alloc/op",10}"));
+            }
+
+            foreach (BenchResult r in group)
+            {
+                double ratio = r.MedianNanoseconds / baseline.MedianNanoseconds;
+                if (json)
+                {
+                    var line = new JsonObject
+                    {
+                        ["group"] = r.Group,
+                        ["name"] = r.Name,
+                        ["transport"] = r.Transport.ToString().ToLowerInvariant(),
+                        ["payloadBytes"] = r.PayloadSize,
+                        ["baseline"] = baseline.Name,
+                        ["isBaseline"] = r.IsBaseline,
+                        ["medianNs"] = Math.Round(r.MedianNanoseconds, 1),
+                        ["minNs"] = Math.Round(r.MinNanoseconds, 1),
+                        ["maxNs"] = Math.Round(r.MaxNanoseconds, 1),
+                        ["ratio"] = Math.Round(ratio, 3),
+                        ["opsPerSecond"] = Math.Round(r.OperationsPerSecond),
+                        ["allocatedBytesPerOp"] = Math.Round(r.AllocatedBytesPerOperation, 1),
+                        ["operations"] = r.Operations,
+                    };
+                    output.WriteLine(line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+                }
+                else
+                {
+                    string name = "  " + r.Name + (r.IsBaseline ? " (baseline)" : string.Empty);
+                    output.WriteLine(Invariant($"{name,-30} {FormatTime(r.MedianNanoseconds),10} {ratio,8:0.00} {r.OperationsPerSecond,12:N0} {r.AllocatedBytesPerOperation,8:0.#} B"));
+                }
+            }
+        }
+    }
+
+    private static string FormatTime(double nanoseconds) => nanoseconds switch
+    {
+        < 1_000 => Invariant($"{nanoseconds:0} ns"),
+        < 1_000_000 => Invariant($"{nanoseconds / 1_000:0.00} us"),
+        _ => Invariant($"{nanoseconds / 1_000_000:0.00} ms"),
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
