@@ -26,6 +26,7 @@ public sealed partial class RpmsgBus
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         RpmsgNameServiceMessage.ValidateName(name, nameof(name));
+        bool sendNow;
         lock (_gate)
         {
             ThrowIfDisposed();
@@ -45,9 +46,11 @@ public sealed partial class RpmsgBus
             }
 
             endpoint.AnnouncedName = name;
+            sendNow = _announcementsLive;
         }
 
-        if (IsLinkUp)
+        // Before the lifecycle worker has handled link-up, it sends this announcement with the others; after, we do.
+        if (sendNow)
         {
             await SendAnnouncementCoreAsync(new RpmsgNameServiceMessage(name, endpoint.Address, RpmsgNameServiceFlags.Create), cancellationToken).ConfigureAwait(false);
         }
@@ -107,7 +110,7 @@ public sealed partial class RpmsgBus
         {
             case LifecycleEventKind.LinkUp:
                 Log.LinkUp(_logger);
-                foreach (RpmsgNameServiceMessage announcement in SnapshotAnnouncements())
+                foreach (RpmsgNameServiceMessage announcement in SnapshotAnnouncements(goLive: true))
                 {
                     await SendAnnouncementAsync(announcement, _disposing.Token).ConfigureAwait(false);
                 }
@@ -116,6 +119,11 @@ public sealed partial class RpmsgBus
 
             case LifecycleEventKind.LinkDown:
                 Log.LinkDown(_logger);
+                lock (_gate)
+                {
+                    _announcementsLive = false;
+                }
+
                 foreach (RpmsgDevice device in SnapshotDevices())
                 {
                     if (device.IsAnnounced)
@@ -154,10 +162,12 @@ public sealed partial class RpmsgBus
         }
     }
 
-    private RpmsgNameServiceMessage[] SnapshotAnnouncements()
+    /// <summary>Takes the announcements to send at link-up; from then on (until link-down) new ones are sent as they are made.</summary>
+    private RpmsgNameServiceMessage[] SnapshotAnnouncements(bool goLive)
     {
         lock (_gate)
         {
+            _announcementsLive |= goLive;
             return [.. _announcements.Select(a => new RpmsgNameServiceMessage(a.Value, a.Key.Address, RpmsgNameServiceFlags.Create))];
         }
     }

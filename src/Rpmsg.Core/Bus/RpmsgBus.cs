@@ -34,6 +34,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     private int _disposed;
 
     private long _sendSequence;
+    private bool _announcementsLive; // guarded by _gate: link-up was handled, so announcements are sent as they are made
     private long _messagesSent;
     private long _messagesReceived;
     private long _messagesDropped;

@@ -28,12 +28,28 @@ internal static class DemoCommand
             trace,
             timeout,
         };
+
+        // Settings for the host pass through as configuration: --Tmel:Qmp:FragmentTimeout=00:00:02, --Logging:LogLevel:Default=Information.
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) =>
         {
-            var settings = new DemoSettings(parse.GetValue(json), parse.GetValue(trace)?.FullName, parse.GetValue(timeout), []);
+            TextWriter error = parse.InvocationConfiguration.Error;
+            string[] hostArgs = [.. parse.UnmatchedTokens];
+            string? unknown = hostArgs.FirstOrDefault(a => !IsConfigurationArgument(a));
+            if (unknown is not null)
+            {
+                error.WriteLine($"tmel demo: unrecognized argument '{unknown}' (host settings look like --Tmel:Section:Name=value).");
+                return Task.FromResult(CliErrors.Failed);
+            }
+
+            var settings = new DemoSettings(parse.GetValue(json), parse.GetValue(trace)?.FullName, parse.GetValue(timeout), hostArgs);
             TextWriter output = parse.InvocationConfiguration.Output;
-            return CliErrors.RunAsync(parse.InvocationConfiguration.Error, () => new DemoRunner(settings, output).RunAsync(cancellationToken), cancellationToken);
+            return CliErrors.RunAsync(error, () => new DemoRunner(settings, output).RunAsync(cancellationToken), cancellationToken);
         });
         return command;
     }
+
+    private static bool IsConfigurationArgument(string argument) =>
+        (argument.StartsWith("--Tmel:", StringComparison.OrdinalIgnoreCase) || argument.StartsWith("--Logging:", StringComparison.OrdinalIgnoreCase))
+        && argument.Contains('=', StringComparison.Ordinal);
 }

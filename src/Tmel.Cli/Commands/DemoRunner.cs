@@ -41,9 +41,11 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, Actio
         using var timeout = new CancellationTokenSource(settings.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         CancellationToken ct = linked.Token;
+        bool hostStarted = false;
         try
         {
             await host.StartAsync(ct).ConfigureAwait(false);
+            hostStarted = true;
             RpmsgBus bus = host.Services.GetRequiredService<RpmsgBus>();
             await bus.WaitForDeviceAsync(EchoClient.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
             ShowLinkStates(spans, started, time);
@@ -59,7 +61,11 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, Actio
             _report.Error("run", timeout.IsCancellationRequested ? $"the demo did not finish within {settings.Timeout.TotalSeconds:0.#} s" : ex.Message);
         }
 
-        await StopAsync(host, spans, started, time, cancellationToken).ConfigureAwait(false);
+        if (hostStarted)
+        {
+            await StopAsync(host, spans, started, time, cancellationToken).ConfigureAwait(false);
+        }
+
         foreach ((string step, ActivityTraceId traceId) in _traces)
         {
             _report.Trace(step, traceId.ToHexString(), [.. spans.Trace(traceId).Select(Describe)]);

@@ -41,6 +41,9 @@ internal static class TmelHostBuilder
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
 
+        // A failed start (for example a setting out of range) is reported by the caller in one line, not as a logged stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         builder.Services.AddTmelStack(builder.Configuration, configure, spanProcessor);
         return builder;
     }

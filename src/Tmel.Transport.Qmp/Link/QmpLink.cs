@@ -249,7 +249,9 @@ public sealed partial class QmpLink : IAsyncDisposable
                 return true;
 
             case QmpLinkState.LocalDisconnecting when _closing && !peer.ChannelStateAck:
-                // The peer acknowledged our close (the RFC finishes the close on the next interrupt, unchecked; no write).
+                // The peer acknowledged our close. As the RFC (which finishes on the next interrupt, unchecked): clear every
+                // channel field, keep the link bits, no write (from 0x001800FF the word becomes 0x00000003 in RAM only).
+                _ownDescriptor = default(QmpDescriptor).WithLinkState(own.LinkState).WithLinkStateAck(own.LinkStateAck);
                 SetStateLocked(QmpLinkState.LinkConnected);
                 return false;
 
