@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Rpmsg.Core;
+using Tmel.Cli.Bench;
 
 namespace TmelRpmsg.Benchmarks;
 
@@ -31,7 +32,7 @@ public class LoopbackRoundTripBenchmarks
 
     private ChannelPingPongBaseline _baseline = null!;
 
-    private RpmsgBusPair _buses = null!;
+    private BenchBusPair _buses = null!;
     private RpmsgEndpoint _client = null!;
     private RpmsgEndpoint _service = null!;
     private RpmsgAddress _serviceAddress;
@@ -51,7 +52,7 @@ public class LoopbackRoundTripBenchmarks
 
         _baseline = new ChannelPingPongBaseline();
 
-        _buses = await RpmsgBusPair.CreateLoopbackAsync(mtu: 496);
+        _buses = await BenchBusPair.CreateLoopbackAsync(mtu: 496);
         _service = _buses.Service.CreateEndpoint(RpmsgAddress.Any, new RpmsgEndpointOptions { Callback = Echo });
         _serviceAddress = _service.Address;
         _client = _buses.Client.CreateEndpoint(RpmsgAddress.Any);

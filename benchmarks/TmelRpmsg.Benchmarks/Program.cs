@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
+using TmelRpmsg.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(InProcessShortRunConfig).Assembly).Run(args);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Rpmsg.Core;
+using Tmel.Cli.Bench;
 using Tmel.Transport.Qmp;
 
 namespace TmelRpmsg.Benchmarks;
@@ -39,17 +40,17 @@ public class QmpRoundTripBenchmarks
 
     private ChannelPingPongBaseline _baseline = null!;
 
-    private RpmsgBusPair _loopback = null!;
+    private BenchBusPair _loopback = null!;
     private RpmsgEndpoint _loopbackClient = null!;
     private RpmsgEndpoint _loopbackService = null!;
     private Task _loopbackEcho = Task.CompletedTask;
 
-    private RpmsgBusPair _qmp = null!;
+    private BenchBusPair _qmp = null!;
     private RpmsgEndpoint _qmpClient = null!;
     private RpmsgEndpoint _qmpService = null!;
     private Task _qmpEcho = Task.CompletedTask;
 
-    private RpmsgBusPair _qmpSpin = null!;
+    private BenchBusPair _qmpSpin = null!;
     private RpmsgEndpoint _qmpSpinClient = null!;
     private RpmsgEndpoint _qmpSpinService = null!;
     private Task _qmpSpinEcho = Task.CompletedTask;
@@ -68,17 +69,17 @@ public class QmpRoundTripBenchmarks
 
         _baseline = new ChannelPingPongBaseline();
 
-        _loopback = await RpmsgBusPair.CreateLoopbackAsync(QmpMailboxLayout.MaxMessageSize);
+        _loopback = await BenchBusPair.CreateLoopbackAsync(QmpMailboxLayout.MaxMessageSize);
         _loopbackService = _loopback.Service.CreateEndpoint(RpmsgAddress.Any);
         _loopbackClient = _loopback.Client.CreateEndpoint(RpmsgAddress.Any);
         _loopbackEcho = Task.Run(() => RpmsgEchoAsync(_loopbackService));
 
-        _qmp = await RpmsgBusPair.CreateQmpAsync();
+        _qmp = await BenchBusPair.CreateQmpAsync();
         _qmpService = _qmp.Service.CreateEndpoint(RpmsgAddress.Any);
         _qmpClient = _qmp.Client.CreateEndpoint(RpmsgAddress.Any);
         _qmpEcho = Task.Run(() => RpmsgEchoAsync(_qmpService));
 
-        _qmpSpin = await RpmsgBusPair.CreateQmpAsync(spinCount: 64);
+        _qmpSpin = await BenchBusPair.CreateQmpAsync(spinCount: 64);
         _qmpSpinService = _qmpSpin.Service.CreateEndpoint(RpmsgAddress.Any);
         _qmpSpinClient = _qmpSpin.Client.CreateEndpoint(RpmsgAddress.Any);
         _qmpSpinEcho = Task.Run(() => RpmsgEchoAsync(_qmpSpinService));

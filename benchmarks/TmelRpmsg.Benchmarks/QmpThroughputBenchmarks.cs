@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using Rpmsg.Core;
+using Tmel.Cli.Bench;
 using Tmel.Transport.Qmp;
 
 namespace TmelRpmsg.Benchmarks;
@@ -36,15 +37,15 @@ public class QmpThroughputBenchmarks
     private readonly ReceiveCounter _qmpCounter = new();
     private readonly ReceiveCounter _qmpSpinCounter = new();
 
-    private RpmsgBusPair _loopback = null!;
+    private BenchBusPair _loopback = null!;
     private RpmsgEndpoint _loopbackClient = null!;
     private RpmsgEndpoint _loopbackService = null!;
 
-    private RpmsgBusPair _qmp = null!;
+    private BenchBusPair _qmp = null!;
     private RpmsgEndpoint _qmpClient = null!;
     private RpmsgEndpoint _qmpService = null!;
 
-    private RpmsgBusPair _qmpSpin = null!;
+    private BenchBusPair _qmpSpin = null!;
     private RpmsgEndpoint _qmpSpinClient = null!;
     private RpmsgEndpoint _qmpSpinService = null!;
 
@@ -55,15 +56,15 @@ public class QmpThroughputBenchmarks
     {
         Random.Shared.NextBytes(_payload);
 
-        _loopback = await RpmsgBusPair.CreateLoopbackAsync(new RpmsgLoopbackOptions().Mtu);
+        _loopback = await BenchBusPair.CreateLoopbackAsync(new RpmsgLoopbackOptions().Mtu);
         _loopbackService = _loopback.Service.CreateEndpoint(RpmsgAddress.Any, new RpmsgEndpointOptions { Callback = _loopbackCounter.OnMessage });
         _loopbackClient = _loopback.Client.CreateEndpoint(RpmsgAddress.Any);
 
-        _qmp = await RpmsgBusPair.CreateQmpAsync();
+        _qmp = await BenchBusPair.CreateQmpAsync();
         _qmpService = _qmp.Service.CreateEndpoint(RpmsgAddress.Any, new RpmsgEndpointOptions { Callback = _qmpCounter.OnMessage });
         _qmpClient = _qmp.Client.CreateEndpoint(RpmsgAddress.Any);
 
-        _qmpSpin = await RpmsgBusPair.CreateQmpAsync(spinCount: 64);
+        _qmpSpin = await BenchBusPair.CreateQmpAsync(spinCount: 64);
         _qmpSpinService = _qmpSpin.Service.CreateEndpoint(RpmsgAddress.Any, new RpmsgEndpointOptions { Callback = _qmpSpinCounter.OnMessage });
         _qmpSpinClient = _qmpSpin.Client.CreateEndpoint(RpmsgAddress.Any);
     }
