@@ -99,7 +99,8 @@ internal sealed class TsimCertificateChain : IDisposable
 
     /// <summary>
     /// Checks the chain: root self-issued, CA and keyCertSign; the CA (if any) CA and keyCertSign; the leaf not a CA and
-    /// digitalSignature; every certificate valid at <paramref name="now"/> (skipped when <see langword="null"/>); and
+    /// digitalSignature; every certificate valid at <paramref name="now"/> (NotBefore ≤ now &lt; NotAfter; skipped when
+    /// <see langword="null"/>); and
     /// <see cref="X509Chain"/> with the root as the only trust anchor building exactly leaf → (CA) → root.
     /// </summary>
     /// <returns><see langword="null"/> on success, otherwise the first problem found.</returns>
@@ -124,7 +125,9 @@ internal sealed class TsimCertificateChain : IDisposable
                 for (int i = 0; i < _certificates.Length; i++)
                 {
                     X509Certificate2 certificate = _certificates[i];
-                    if (utc < certificate.NotBefore.ToUniversalTime() || utc > certificate.NotAfter.ToUniversalTime())
+                    // From NotBefore inclusive to NotAfter exclusive: OpenSSL's rule, which X509Chain applies on Linux
+                    // (RFC 5280 counts the NotAfter second in; we follow the library that also checks).
+                    if (utc < certificate.NotBefore.ToUniversalTime() || utc >= certificate.NotAfter.ToUniversalTime())
                     {
                         return $"certificate {i} is not valid at {time:u} (valid {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u})";
                     }

@@ -5,7 +5,9 @@ namespace Tmel.Services.Tests.ImageAuth.Images;
 /// <summary>Reads a signed file with the test's own offsets (services.md §1.1, §1.3), so tests do not trust the library's readers.</summary>
 internal sealed class SignedFileReader
 {
-    public SignedFileReader(byte[] file)
+    /// <param name="file">A whole signed file, or (<paramref name="isMetadata"/>) the metadata blob, where the hash segment follows the phdrs.</param>
+    /// <param name="isMetadata">Whether <paramref name="file"/> is the metadata blob.</param>
+    public SignedFileReader(byte[] file, bool isMetadata = false)
     {
         File = file;
         Is64 = file[4] == 2;
@@ -13,7 +15,7 @@ internal sealed class SignedFileReader
         PhdrSize = Is64 ? 56 : 32;
         Count = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(Is64 ? 56 : 44));
         HeaderLength = HeaderSize + (Count * PhdrSize);
-        HashOffset = (int)Phdr(1).Offset;
+        HashOffset = isMetadata ? HeaderLength : (int)Phdr(1).Offset;
         HashLength = (int)Phdr(1).FileSize;
     }
 
@@ -48,6 +50,12 @@ internal sealed class SignedFileReader
     public int ChainOffset => SignatureOffset + SignatureLength;
 
     public int ChainLength => (int)HeaderWord(36);
+
+    /// <summary>The offset of the OEM metadata's field at <paramref name="offset"/> (services.md §1.4).</summary>
+    public int OemField(int offset) => HashOffset + 40 + 24 + offset;
+
+    /// <summary>The offset of phdr <paramref name="index"/>'s p_filesz.</summary>
+    public int FileSizeField(int index) => PhdrOffset(index) + (Is64 ? 32 : 16);
 
     public Span<byte> Entry(int index) => File.AsSpan(HashTableOffset + (48 * index), 48);
 
