@@ -12,6 +12,7 @@ internal static class TmelCommandLine
         {
             DemoCommand.Create(),
             BenchCommand.Create(),
+            ImageCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
