@@ -1,0 +1,85 @@
+namespace Tmel.Cli.Tests.Commands;
+
+public sealed class ImageCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("tmel-image-").FullName;
+
+    private static string TinyElf => Path.Combine(AppContext.BaseDirectory, "TestData", "tiny-x86_64.elf");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task KeysSignVerify_RealElf_VerifiesAndPrintsTheMeasurement()
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+
+        (int keysExit, string keysOut, _) = await RunAsync("image", "keys", "--out", keys, "--sw-id", "0x0D", "--two-levels");
+        (int signExit, string signOut, _) = await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+        (int verifyExit, string verifyOut, string verifyErr) = await RunAsync("image", "verify", signed, "--keys", keys);
+
+        Assert.Equal(0, keysExit);
+        Assert.Contains("2-level", keysOut, StringComparison.Ordinal);
+        Assert.Equal(96, File.ReadAllText(Path.Combine(keys, "oem_pk_hash.hex")).Trim().Length);
+        Assert.False(File.Exists(Path.Combine(keys, "ca.pem")));
+        Assert.Equal(0, signExit);
+        Assert.Contains("sw_id 0xD", signOut, StringComparison.Ordinal);
+        Assert.Equal((0, string.Empty), (verifyExit, verifyErr));
+        Assert.StartsWith("verified: sw_id 0xD", verifyOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_TamperedSignatureOrOtherKeys_OneErrorLineWithStatusAndExtendedError()
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string others = Path.Combine(_dir, "others");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+        await RunAsync("image", "keys", "--out", keys);
+        await RunAsync("image", "keys", "--out", others);
+        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+
+        (int otherExit, _, string otherErr) = await RunAsync("image", "verify", signed, "--keys", others);
+
+        Assert.Equal(1, otherExit);
+        Assert.Contains("Generic (extended error 0x5)", otherErr, StringComparison.Ordinal);
+        Assert.Single(otherErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("image", "sign", "{dir}/missing.elf", "--keys", "{dir}/nokeys", "--out", "{dir}/x")]
+    [InlineData("image", "verify", "{dir}/missing.mbn", "--keys", "{dir}/nokeys")]
+    [InlineData("image", "keys")]
+    [InlineData("image", "sign", "{dir}/x.elf", "--keys", "{dir}/k", "--out", "{dir}/y", "--sw-id", "zz")]
+    public async Task BadArguments_NonZeroExit_ErrorWithoutStackTrace(params string[] args)
+    {
+        (int exit, _, string error) = await RunAsync([.. args.Select(a => a.Replace("{dir}", _dir, StringComparison.Ordinal))]);
+
+        Assert.NotEqual(0, exit);
+        Assert.NotEqual(string.Empty, error.Trim());
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_SwIdThatTheCertificateDoesNotCarry_RefusedBeforeWriting()
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+        await RunAsync("image", "keys", "--out", keys, "--sw-id", "13");
+
+        (int exit, _, string error) = await RunAsync("image", "sign", TinyElf, "--keys", keys, "--sw-id", "14", "--out", signed);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("SW_ID 0xD", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(signed));
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = await TmelCommandLine.InvokeAsync(args, output, error, Ct);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
