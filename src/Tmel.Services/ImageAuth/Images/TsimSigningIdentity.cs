@@ -18,8 +18,8 @@ namespace Tmel.Services.ImageAuth;
 /// <para>
 /// Only the signer's private key is kept: the root's and the CA's are discarded once they have issued, so
 /// <see cref="Root"/> and <see cref="Ca"/> are public certificates. An identity is a test identity: <see cref="Save"/>
-/// writes the signer key unencrypted (file mode 0600 on Unix). Not thread-safe for <see cref="Dispose"/>; the other
-/// members may be used concurrently.
+/// writes the signer key unencrypted (file mode 0600 on Unix). The certificates belong to the identity: do not dispose
+/// them yourself. Not thread-safe for <see cref="Dispose"/>; the other members may be used concurrently.
 /// </para>
 /// </remarks>
 public sealed class TsimSigningIdentity : IDisposable
