@@ -14,8 +14,8 @@ namespace Tmel.Services.Tests.ImageAuth.Images;
 public class TsimFuzzTests
 {
     public const int ArbitraryIterations = 20_000;
-    public const int MetadataMutationIterations = 4_000;
-    public const int FileMutationIterations = 2_000;
+    public const int MetadataMutationIterations = 3_000;
+    public const int FileMutationIterations = 1_500;
 
     private static readonly ulong[] s_edgeValues =
         [0, 1, 2, 0x34, 0x38, 0x40, 0x63, 0x64, 0x65, 0xFF, 0x1000, 0xFFFF, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFF0, 0xFFFF_FFFF, 0x1_0000_0000, ulong.MaxValue];
