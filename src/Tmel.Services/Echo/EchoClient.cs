@@ -49,11 +49,14 @@ public sealed class EchoClient
 
     private async Task<RpmsgMessage> ReceiveWithTimeoutAsync(CancellationToken cancellationToken)
     {
+        // The timeout cancels the receive itself, so no abandoned wait is left on the endpoint to swallow a later reply.
+        using var timeout = new CancellationTokenSource(_responseTimeout, Device.Bus.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            return await _endpoint.ReceiveAsync(cancellationToken).AsTask().WaitAsync(_responseTimeout, Device.Bus.TimeProvider, cancellationToken).ConfigureAwait(false);
+            return await _endpoint.ReceiveAsync(linked.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"The echo service did not answer within {_responseTimeout.TotalMilliseconds:0.###} ms.");
         }
