@@ -20,6 +20,7 @@ internal sealed class TestHost : IAsyncDisposable
 {
     private readonly Lock _wireGate = new();
     private readonly List<QmpMailboxWrite> _wire = [];
+    private bool _started;
     private bool _stopped;
 
     private TestHost(IHost host, FakeTimeProvider time)
@@ -70,8 +71,14 @@ internal sealed class TestHost : IAsyncDisposable
     /// <summary>Starts the host and waits until the echo device was probed.</summary>
     public async Task<EchoClient> StartAndGetEchoClientAsync(CancellationToken ct)
     {
-        await Host.StartAsync(ct);
+        await StartAsync(ct);
         return await EchoDriver.WaitForClientAsync(ct);
+    }
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await Host.StartAsync(ct);
+        _started = true;
     }
 
     public async Task StopAsync(CancellationToken ct)
@@ -115,7 +122,8 @@ internal sealed class TestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stopped)
+        // A host whose start failed is not stopped (its StopAsync throws then), only disposed.
+        if (_started && !_stopped)
         {
             await Host.StopAsync(TestContext.Current.CancellationToken);
         }
