@@ -249,7 +249,9 @@ public sealed partial class QmpLink : IAsyncDisposable
                 return true;
 
             case QmpLinkState.LocalDisconnecting when _closing && !peer.ChannelStateAck:
-                // The peer acknowledged our close (the RFC finishes the close on the next interrupt, unchecked; no write).
+                // The peer acknowledged our close. As the RFC finishes the close (on the next interrupt, unchecked): every
+                // channel field cleared in RAM, link_state and its ack kept (§8: RAM 0x00000003); no write.
+                _ownDescriptor = default(QmpDescriptor).WithLinkState(own.LinkState).WithLinkStateAck(own.LinkStateAck);
                 SetStateLocked(QmpLinkState.LinkConnected);
                 return false;
 
