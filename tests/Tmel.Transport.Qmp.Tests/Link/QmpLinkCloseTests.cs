@@ -115,6 +115,8 @@ public class QmpLinkCloseTests
 
         // The peer finally sees the close: it clears its channel level and its ack of ours.
         peer.WritePeer(0x00000003);
+        await peer.WaitForLogAsync(2000, "LocalDisconnecting -> LinkConnected", Ct);
+        Assert.False(peer.TryTakeLocalWord(out _));
         peer.WritePeer(0x00000000); // then resets: the local side must answer from the clean RAM 0x00000003
 
         Assert.Equal(0x00000001u, await peer.NextLocalWordAsync(Ct)); // link_state only: link_state_ack cleared, nothing of the channel

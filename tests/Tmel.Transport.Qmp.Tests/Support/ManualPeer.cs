@@ -54,6 +54,18 @@ internal sealed class ManualPeer : IAsyncDisposable
 
     public bool TryTakeLocalWord(out uint word) => _localWrites.Reader.TryRead(out word);
 
+    /// <summary>Waits until the link logged this event with a message containing <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(int eventId, string text, CancellationToken ct)
+    {
+        await foreach (FakeLogRecord record in Logs.GetLogsAsync(ct))
+        {
+            if (record.Id.Id == eventId && record.Message.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Link.DisposeAsync();
