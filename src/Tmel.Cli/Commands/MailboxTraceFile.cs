@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tmel.Transport.Qmp;
@@ -12,6 +13,10 @@ namespace Tmel.Cli.Commands;
 internal sealed class MailboxTraceFile
 {
     private const int MaxWrites = 1_000_000;
+
+    // Compact, and readable as an operator reads it: '+' in the offset and quotes stay as they are (the default encoder
+    // writes \u002B). Nothing here is embedded in HTML.
+    private static readonly JsonSerializerOptions s_lineOptions = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ConcurrentQueue<QmpMailboxWrite> _writes = new();
     private int _count;
 
@@ -51,7 +56,7 @@ internal sealed class MailboxTraceFile
                 ["rem_frag_count"] = d.RemainingFragments,
             },
         };
-        return line.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+        return line.ToJsonString(s_lineOptions);
     }
 
     public async Task<int> SaveAsync(string path, CancellationToken cancellationToken)
