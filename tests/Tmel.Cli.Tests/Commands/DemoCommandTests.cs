@@ -6,6 +6,7 @@ namespace Tmel.Cli.Tests.Commands;
 
 /// <summary><c>tmel demo</c> end to end through <see cref="TmelCommandLine.InvokeAsync"/>: the transcript in both forms, the
 /// mailbox trace file, and bad arguments. The demos run one after another (one class), so each host's spans are its own.</summary>
+[Collection(DemoCollection.Name)]
 public sealed class DemoCommandTests : IDisposable
 {
     private static readonly int[] s_echoSizes = [1, 24, 25, 6144];
