@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Tmel.Cli.Commands;
 
@@ -16,7 +17,11 @@ internal static class DemoCommand
         };
         timeout.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
+            // Validators run before the value is converted: a token that is no time is left to the parser's own error
+            // (GetValueOrDefault would throw for it, and the exception would escape as a crash).
+            if (result.Tokens is [{ Value: string token }]
+                && TimeSpan.TryParse(token, CultureInfo.InvariantCulture, out TimeSpan value)
+                && value <= TimeSpan.Zero)
             {
                 result.AddError("--timeout must be positive.");
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,7 +8,8 @@ namespace Tmel.Cli.Commands;
 /// <summary>The demo's transcript: readable lines, or one JSON object per line (<c>--json</c>) with the same content.</summary>
 internal sealed class DemoReport(TextWriter output, bool json)
 {
-    private static readonly JsonSerializerOptions s_compact = new() { WriteIndented = false };
+    // Readable JSON lines: messages keep their quotes and '+' (the default encoder writes \u0027 and \u002B); nothing here goes into HTML.
+    private static readonly JsonSerializerOptions s_compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public int Steps { get; private set; }
 

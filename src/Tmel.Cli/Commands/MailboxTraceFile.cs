@@ -13,7 +13,10 @@ namespace Tmel.Cli.Commands;
 internal sealed class MailboxTraceFile
 {
     private const int MaxWrites = 1_000_000;
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // Compact, and readable as an operator reads it: '+' in the offset and quotes stay as they are (the default encoder
+    // writes \u002B). Nothing here is embedded in HTML.
+    private static readonly JsonSerializerOptions s_lineOptions = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ConcurrentQueue<QmpMailboxWrite> _writes = new();
     private int _count;
 
@@ -53,7 +56,7 @@ internal sealed class MailboxTraceFile
                 ["rem_frag_count"] = d.RemainingFragments,
             },
         };
-        return line.ToJsonString(s_json);
+        return line.ToJsonString(s_lineOptions);
     }
 
     public async Task<int> SaveAsync(string path, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Tmel.Transport.Qmp.Tests.Support;
@@ -7,6 +8,7 @@ internal sealed class LinkPair : IAsyncDisposable
 {
     private readonly Lock _traceGate = new();
     private readonly List<QmpMailboxWrite> _writes = [];
+    private readonly Channel<QmpMailboxWrite> _arrivals = Channel.CreateUnbounded<QmpMailboxWrite>();
 
     public LinkPair()
     {
@@ -27,6 +29,9 @@ internal sealed class LinkPair : IAsyncDisposable
 
     public RecordingLinkHandler RemoteHandler { get; } = new();
 
+    /// <summary>Creates another remote side on the same window (a TME-L that reset), traced like the first.</summary>
+    public QmpLink CreateRemote() => new(Mailboxes.Remote, QmpRole.Remote, null, Time, null, Record);
+
     /// <summary>Starts the remote side first (it waits for the local side, as TME-L does), then the local side, and waits for the channel.</summary>
     public async Task ConnectAsync(CancellationToken ct)
     {
@@ -43,8 +48,9 @@ internal sealed class LinkPair : IAsyncDisposable
     {
         lock (_traceGate)
         {
-            List<string> result = [.. _writes.Select(w => $"{(w.Writer == QmpRole.Local ? 'L' : 'R')}:{w.Descriptor.Value:X8}")];
+            List<string> result = [.. _writes.Select(Describe)];
             _writes.Clear();
+            DrainArrivals();
             return result;
         }
     }
@@ -55,6 +61,23 @@ internal sealed class LinkPair : IAsyncDisposable
         {
             List<QmpMailboxWrite> result = [.. _writes];
             _writes.Clear();
+            DrainArrivals();
+            return result;
+        }
+    }
+
+    /// <summary>Waits until <paramref name="count"/> writes not yet taken were recorded, and takes those, as <see cref="TakeWrites"/> does.</summary>
+    public async Task<List<string>> NextWritesAsync(int count, CancellationToken ct)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await _arrivals.Reader.ReadAsync(ct);
+        }
+
+        lock (_traceGate)
+        {
+            List<string> result = [.. _writes.Take(count).Select(Describe)];
+            _writes.RemoveRange(0, count);
             return result;
         }
     }
@@ -70,6 +93,16 @@ internal sealed class LinkPair : IAsyncDisposable
         lock (_traceGate)
         {
             _writes.Add(write);
+            _arrivals.Writer.TryWrite(write);
+        }
+    }
+
+    private static string Describe(QmpMailboxWrite write) => $"{(write.Writer == QmpRole.Local ? 'L' : 'R')}:{write.Descriptor.Value:X8}";
+
+    private void DrainArrivals()
+    {
+        while (_arrivals.Reader.TryRead(out _))
+        {
         }
     }
 }
