@@ -10,8 +10,8 @@ public class ImageAuthClientTests
     private const uint SwId = 0xD;
     private const ulong LoadBase = 0x4A40_0000;
 
-    private static readonly byte[] Metadata = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 7))];
-    private static readonly byte[] Image = [.. Enumerable.Range(0, 5000).Select(i => (byte)(i ^ 0x5A))];
+    private static readonly byte[] s_metadata = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 7))];
+    private static readonly byte[] s_image = [.. Enumerable.Range(0, 5000).Select(i => (byte)(i ^ 0x5A))];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -20,7 +20,7 @@ public class ImageAuthClientTests
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
 
-        ImageAuthResult result = await rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct);
+        ImageAuthResult result = await rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
 
         Assert.Equal(new ImageAuthResult(SwId, 0x8600_1040, 0x8600_1000, 0x100), result);
         FakeImageAuthService.Request request = await rig.Service.Requests.Reader.ReadAsync(Ct);
@@ -31,12 +31,12 @@ public class ImageAuthClientTests
         Assert.Equal(new byte[12], request.Raw[12..]);
         FakeImageAuthService.SecAuthCapture secAuth = request.SecAuth!;
         Assert.Equal(SwId, secAuth.Decoded.SwId);
-        Assert.Equal(Metadata, secAuth.Metadata);
+        Assert.Equal(s_metadata, secAuth.Metadata);
         Assert.Equal(1u, secAuth.Decoded.Relocate);                                 // the carve-out did not land at LoadBase
         Assert.Equal(SecAuthRegionList.EntrySize, (int)secAuth.Decoded.RegionList.Length);
         Assert.Single(secAuth.Regions);
-        Assert.Equal((uint)Image.Length, secAuth.Regions[0].Size);
-        Assert.Equal(Image, secAuth.CarveOut);
+        Assert.Equal((uint)s_image.Length, secAuth.Regions[0].Size);
+        Assert.Equal(s_image, secAuth.CarveOut);
         Assert.Equal(new byte[SecAuthResponse.Size], secAuth.Struct[SecAuthResponse.Offset..]); // response words sent as zero
         Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
         Assert.Equal(4, rig.Memory.Frees);
@@ -46,9 +46,9 @@ public class ImageAuthClientTests
     public async Task AuthenticateAsync_CarveOutLandsAtLoadBase_SendsRelocateZero()
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
-        uint carveOutAddress = rig.Memory.BaseBusAddress + (uint)((Metadata.Length + 7) & ~7); // first fit: right after the metadata
+        uint carveOutAddress = rig.Memory.BaseBusAddress + (uint)((s_metadata.Length + 7) & ~7); // first fit: right after the metadata
 
-        await rig.Client.AuthenticateAsync(SwId, Metadata, carveOutAddress, Image, Ct);
+        await rig.Client.AuthenticateAsync(SwId, s_metadata, carveOutAddress, s_image, Ct);
 
         FakeImageAuthService.Request request = await rig.Service.Requests.Reader.ReadAsync(Ct);
         Assert.Equal(carveOutAddress, request.SecAuth!.Regions[0].Base);
@@ -69,7 +69,7 @@ public class ImageAuthClientTests
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = request => FakeImageAuthService.AnswerSecAuth(request, new SecAuthResponse(0, 0, 0, 0x77, 9), response);
 
-        var ex = await Assert.ThrowsAsync<TmelServiceException>(() => rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct));
+        var ex = await Assert.ThrowsAsync<TmelServiceException>(() => rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct));
 
         Assert.Equal(TmelcomUid.SecAuth, ex.Uid);
         Assert.Equal(expected, ex.Status);
@@ -91,7 +91,7 @@ public class ImageAuthClientTests
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = request => FakeImageAuthService.AnswerSecAuth(request, new SecAuthResponse(0x1000, 0x10, 0x1040, extendedError, status));
 
-        var ex = await Assert.ThrowsAsync<TmelServiceException>(() => rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct));
+        var ex = await Assert.ThrowsAsync<TmelServiceException>(() => rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct));
 
         Assert.Equal(TmelcomUid.SecAuth, ex.Uid);
         Assert.Equal(expected, ex.Status);
@@ -107,7 +107,7 @@ public class ImageAuthClientTests
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = _ => null;
 
-        Task<ImageAuthResult> call = rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct);
+        Task<ImageAuthResult> call = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
         await rig.Service.Requests.Reader.ReadAsync(Ct);
         rig.Time.Advance(ImageAuthClientOptions.DefaultResponseTimeout - TimeSpan.FromMilliseconds(1));
         Assert.False(call.IsCompleted);
@@ -145,7 +145,7 @@ public class ImageAuthClientTests
         rig.Service.Responder = _ => null;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
-        Task<ImageAuthResult> call = rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, cts.Token);
+        Task<ImageAuthResult> call = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, cts.Token);
         await rig.Service.Requests.Reader.ReadAsync(Ct);
         await cts.CancelAsync();
 
@@ -159,7 +159,7 @@ public class ImageAuthClientTests
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, new CancellationToken(true)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, new CancellationToken(true)));
 
         Assert.Equal(0, rig.Memory.Allocations);
         Assert.False(rig.Service.Requests.Reader.TryRead(out _));
@@ -172,7 +172,7 @@ public class ImageAuthClientTests
         rig.Service.Responder = _ => null;
         ImageAuthClient first = rig.Client;
 
-        Task<ImageAuthResult> call = first.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct);
+        Task<ImageAuthResult> call = first.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
         await rig.Service.Requests.Reader.ReadAsync(Ct);
         await rig.Service.Endpoint.DisposeAsync();                                 // withdraws the announcement
 
@@ -186,7 +186,7 @@ public class ImageAuthClientTests
         await replacement.StartAsync(Ct);
         ImageAuthClient second = await rig.Driver.WaitForClientAsync(Ct);
         Assert.NotSame(first, second);
-        Assert.Equal(0x8600_1040u, (await second.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct)).EntryAddress);
+        Assert.Equal(0x8600_1040u, (await second.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct)).EntryAddress);
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public class ImageAuthClientTests
         rig.Service.Responder = _ => null;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
-        Task<ImageAuthResult> first = rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct);
+        Task<ImageAuthResult> first = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
         FakeImageAuthService.Request held = await rig.Service.Requests.Reader.ReadAsync(Ct);
         Task second = rig.Client.TearDownAsync(7, cts.Token);
         Assert.False(second.IsCompleted);
@@ -222,7 +222,7 @@ public class ImageAuthClientTests
             ? FakeImageAuthService.SucceedSecAuth(request, entryAddress: request.SecAuth!.Decoded.SwId, 0, 0)
             : FakeImageAuthService.AnswerTearDown(request, 0);
 
-        Task<ImageAuthResult>[] calls = [.. Enumerable.Range(1, 6).Select(i => rig.Client.AuthenticateAsync((uint)i, Metadata, LoadBase, Image, ct))];
+        Task<ImageAuthResult>[] calls = [.. Enumerable.Range(1, 6).Select(i => rig.Client.AuthenticateAsync((uint)i, s_metadata, LoadBase, s_image, ct))];
         Task[] tearDowns = [.. Enumerable.Range(1, 3).Select(i => rig.Client.TearDownAsync((uint)i, ct))];
         ImageAuthResult[] results = await Task.WhenAll(calls);
         await Task.WhenAll(tearDowns);
@@ -236,7 +236,7 @@ public class ImageAuthClientTests
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = _ => null;
-        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct);
+        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
         FakeImageAuthService.Request late = await rig.Service.Requests.Reader.ReadAsync(Ct);
         rig.Time.Advance(ImageAuthClientOptions.DefaultResponseTimeout);
         await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
@@ -256,7 +256,7 @@ public class ImageAuthClientTests
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = _ => null;
 
-        Task<ImageAuthResult> call = rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct);
+        Task<ImageAuthResult> call = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
         FakeImageAuthService.Request request = await rig.Service.Requests.Reader.ReadAsync(Ct);
         TmelcomPacket otherPointer = TmelcomPacket.CreateSram(TmelcomUid.SecAuth, request.Packet.PayloadAddress + 8, SecAuthRequest.MessageSize, response: 1);
         TmelcomPacket otherUid = TmelcomPacket.CreateInline(TmelcomUid.TearDown, new byte[12], response: 1);
@@ -273,7 +273,7 @@ public class ImageAuthClientTests
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = _ => [0x11, 0x00, 0x04];
 
-        await Assert.ThrowsAsync<RpmsgProtocolException>(() => rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct));
+        await Assert.ThrowsAsync<RpmsgProtocolException>(() => rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct));
 
         Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
     }
@@ -284,7 +284,7 @@ public class ImageAuthClientTests
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = _ => FakeImageAuthService.Encode(TmelcomPacket.CreateInline(TmelcomUid.SecAuth, []));
 
-        await Assert.ThrowsAsync<RpmsgProtocolException>(() => rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct));
+        await Assert.ThrowsAsync<RpmsgProtocolException>(() => rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct));
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public class ImageAuthClientTests
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct, memorySize: 4096);
 
-        var ex = await Assert.ThrowsAnyAsync<RpmsgSharedMemoryException>(() => rig.Client.AuthenticateAsync(SwId, Metadata, LoadBase, Image, Ct));
+        var ex = await Assert.ThrowsAnyAsync<RpmsgSharedMemoryException>(() => rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct));
 
         Assert.Equal(RpmsgSharedMemoryError.OutOfMemory, ex.SharedMemoryError);
         Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
