@@ -118,6 +118,26 @@ public partial class ImageAuthClient
         }
     }
 
+    /// <summary>Authenticates a parsed TSIM-MBN7 image: its metadata and the carve-out the loader fills from it, as its own software id.</summary>
+    /// <param name="image">The image; <see cref="TsimImage.SoftwareId"/>, <see cref="TsimImage.Metadata"/>, <see cref="TsimImage.LoadBase"/> and <see cref="TsimImage.CreateLoadImage"/> give the request.</param>
+    /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
+    /// <returns>What TME-L reported: the entry address and the first segment's address and length.</returns>
+    /// <remarks>Equivalent to <see cref="AuthenticateAsync(uint, ReadOnlyMemory{byte}, ulong, ReadOnlyMemory{byte}, CancellationToken)"/> with those values.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The image has no loadable segment, or its carve-out runs past the 32-bit address space.</exception>
+    /// <exception cref="TmelServiceException">TME-L refused the request or the image; <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why.</exception>
+    /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers (<see cref="RpmsgSharedMemoryError.OutOfMemory"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
+    /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public virtual Task<ImageAuthResult> AuthenticateAsync(TsimImage image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return AuthenticateAsync(image.SoftwareId, image.Metadata, image.LoadBase, image.CreateLoadImage(), cancellationToken);
+    }
+
     /// <summary>Releases an authenticated image: SS_TEAR_DOWN (sent inline, with <c>status</c> preset to 1 as the RFC does).</summary>
     /// <param name="swId">The software id the image was authenticated as.</param>
     /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Rpmsg.Core;
 using Tmel.Services.ImageAuth;
+using Tmel.Services.Tests.ImageAuth.Images;
 using Tmel.Services.Tmelcom;
 
 namespace Tmel.Services.Tests.ImageAuth;
@@ -40,6 +41,25 @@ public class ImageAuthClientTests
         Assert.Equal(new byte[SecAuthResponse.Size], secAuth.Struct[SecAuthResponse.Offset..]); // response words sent as zero
         Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
         Assert.Equal(4, rig.Memory.Frees);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_TsimImage_SendsItsSoftwareIdMetadataAndCarveOut_WhichVerifyAtTheRelocatedAddress()
+    {
+        await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
+        byte[] signed = TsimImageSigner.Sign(TestElfWriter.SmallFirmware(is64: false), TestIdentities.ThreeLevels, TestIdentities.SignOptions());
+        var image = TsimImage.Parse(signed);
+
+        await rig.Client.AuthenticateAsync(image, Ct);
+
+        FakeImageAuthService.SecAuthCapture secAuth = (await rig.Service.Requests.Reader.ReadAsync(Ct)).SecAuth!;
+        Assert.Equal(TestIdentities.SwId, secAuth.Decoded.SwId);
+        Assert.Equal(image.Metadata.ToArray(), secAuth.Metadata);
+        Assert.Equal(image.CreateLoadImage(), secAuth.CarveOut);
+        Assert.Equal(1u, secAuth.Decoded.Relocate);
+        TsimVerificationResult verified = TsimImageVerifier.Verify(
+            secAuth.Metadata, secAuth.Decoded.SwId, TestIdentities.Fuses(TestIdentities.ThreeLevels), new ArrayLoadedMemory(image.LoadBase, secAuth.CarveOut), TestIdentities.Now);
+        Assert.True(verified.IsSuccess, verified.Detail);
     }
 
     [Fact]
