@@ -57,10 +57,12 @@ internal sealed partial class TmelcomExchange
 
         byte[] bytes = new byte[TmelcomPacket.Size];
         TmelcomPacket.Encode(request, bytes);
-        await _endpoint.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
 
+        // The response timeout runs from the hand-over, so it bounds the whole exchange; the send's own wait for room
+        // has the bus's transmit timeout.
         using var timeout = new CancellationTokenSource(_responseTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        await _endpoint.SendAsync(bytes, cancellationToken).ConfigureAwait(false);
         while (true)
         {
             RpmsgMessage message;
