@@ -275,7 +275,8 @@ public static class TsimImageSigner
             TsimThrowHelper.ThrowInvalidImage(What, $"it has {loads.Count} PT_LOAD segments; with the two extra phdrs at most {ElfConstants.MaxProgramHeaders} fit");
         }
 
-        error = SignedElfLayout.CheckLoads(loads.ToArray());
+        // Every PT_LOAD with memory is a hashed one here (HASH-typed phdrs were refused), so the indexes in the messages are the input's.
+        error = SignedElfLayout.CheckLoads(phdrs);
         if (error is not null)
         {
             TsimThrowHelper.ThrowInvalidImage(What, error);
