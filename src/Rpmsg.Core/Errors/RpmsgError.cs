@@ -32,4 +32,7 @@ public enum RpmsgError
 
     /// <summary>The remote service received the request and answered with a failure status of its own.</summary>
     RemoteServiceError,
+
+    /// <summary>The request was delivered, but the remote service sent no answer within the caller's response timeout; it may have been carried out.</summary>
+    ResponseTimeout,
 }

@@ -1,6 +1,7 @@
 namespace Rpmsg.Core;
 
-/// <summary>A transmit wait timed out (no room, or a fragment the peer never took); the message was not delivered.</summary>
+/// <summary>A wait timed out: for a send (<see cref="RpmsgError.TxTimeout"/>: no room, or a fragment the peer never took) the message
+/// was not delivered; for a request (<see cref="RpmsgError.ResponseTimeout"/>) it was delivered but never answered.</summary>
 public sealed class RpmsgTimeoutException : RpmsgException
 {
     /// <summary>Initializes a new instance.</summary>
@@ -14,6 +15,14 @@ public sealed class RpmsgTimeoutException : RpmsgException
     /// <param name="message">What timed out, and what became of the message.</param>
     public RpmsgTimeoutException(TimeSpan timeout, string message)
         : base(RpmsgError.TxTimeout, message)
+        => Timeout = timeout;
+
+    /// <summary>Initializes a new instance for a wait other than for transmit room.</summary>
+    /// <param name="error"><see cref="RpmsgError.TxTimeout"/> or <see cref="RpmsgError.ResponseTimeout"/>.</param>
+    /// <param name="timeout">The timeout that elapsed.</param>
+    /// <param name="message">What timed out, and what became of the message.</param>
+    public RpmsgTimeoutException(RpmsgError error, TimeSpan timeout, string message)
+        : base(error, message)
         => Timeout = timeout;
 
     /// <summary>Gets the timeout that elapsed.</summary>

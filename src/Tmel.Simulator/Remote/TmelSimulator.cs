@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
+using Tmel.Services.ImageAuth;
 using Tmel.Transport.Qmp;
 
 namespace Tmel.Simulator;
@@ -10,23 +11,40 @@ namespace Tmel.Simulator;
 /// application processor through the name service.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Services are announced once the simulator starts; the bus repeats the announcements whenever the channel (re)connects,
-/// and disposing the simulator withdraws them before the link goes down. Today the simulator offers the diagnostic echo
-/// service (<see cref="EchoChannel"/>); the TME-L services join it as they are built.
+/// and disposing the simulator withdraws them before the link goes down. The simulator offers the diagnostic echo service
+/// (<see cref="EchoChannel"/>) and image authentication (<see cref="ImageAuthChannel"/>: SEC_AUTH and SS_TEAR_DOWN,
+/// verifying TSIM-MBN7 images against <see cref="TmelSimulatorOptions.Fuses"/>, with simulated time from the
+/// <see cref="TimeProvider"/>).
+/// </para>
+/// <para>
+/// The RFC's own driver is served too: it never writes the mailbox's reserved word, so its raw TMELCOM packets arrive
+/// from rpmsg address 0 to address 0, and the simulator answers them there in the same forms.
+/// </para>
 /// </remarks>
 public sealed partial class TmelSimulator : IAsyncDisposable
 {
     /// <summary>The channel name of the diagnostic echo service.</summary>
     public const string EchoChannel = "tmel-echo";
 
+    /// <summary>The channel name of the image-authentication service (what <c>ImageAuthDriver</c> binds to).</summary>
+    public const string ImageAuthChannel = "tmel-image-auth";
+
+    /// <summary>The rpmsg address of the RFC driver's raw TMELCOM protocol (the reserved word it never writes is 0).</summary>
+    public const uint RfcAddress = 0;
+
     private readonly ILogger _logger;
     private readonly EchoService _echo;
+    private readonly MeasurementStore _measurements = new();
+    private readonly TmelcomEndpointLoop _imageAuth;
+    private readonly TmelcomEndpointLoop _rfc;
     private int _started;
 
     /// <summary>Creates the simulator on the remote side of a mailbox window; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="mailbox">The TME-L side's view of the window (owning offset 0x1000).</param>
-    /// <param name="options">Timeouts and tracing; defaults when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock for every timeout; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="options">Timeouts, tracing, the shared memory and the fuses; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for every timeout and the simulated time of certificate checks; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where the simulator logs; nowhere when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="mailbox"/> is <see langword="null"/>.</exception>
     public TmelSimulator(IQmpMailbox mailbox, TmelSimulatorOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
@@ -34,10 +52,20 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(mailbox);
         options ??= new TmelSimulatorOptions();
         loggerFactory ??= NullLoggerFactory.Instance;
+        timeProvider ??= TimeProvider.System;
         _logger = loggerFactory.CreateLogger<TmelSimulator>();
+        SharedMemory = options.SharedMemory ?? new QmpSharedMemoryRegion();
         Link = new QmpLink(mailbox, QmpRole.Remote, options.Link, timeProvider, loggerFactory, options.MailboxTrace);
         Bus = new RpmsgBus(new QmpRpmsgTransport(Link, loggerFactory), null, timeProvider, loggerFactory);
         _echo = new EchoService(Bus, loggerFactory.CreateLogger<EchoService>());
+
+        var imageAuth = new ImageAuthService(SharedMemory, CopyFuses(options.Fuses), _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
+        ILogger loopLogger = loggerFactory.CreateLogger<TmelcomEndpointLoop>();
+        _imageAuth = new TmelcomEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), imageAuth, loopLogger);
+        _rfc = new TmelcomEndpointLoop(
+            Bus.CreateEndpoint(new RpmsgAddress(RfcAddress)),
+            new RfcTmelcomService([imageAuth], loggerFactory.CreateLogger<RfcTmelcomService>()),
+            loopLogger);
     }
 
     /// <summary>Gets the simulator's side of the QMP link.</summary>
@@ -45,6 +73,13 @@ public sealed partial class TmelSimulator : IAsyncDisposable
 
     /// <summary>Gets the simulator's rpmsg bus.</summary>
     public RpmsgBus Bus { get; }
+
+    /// <summary>Gets the shared memory requests are read from and answered into; the application processor's side must use the same region.</summary>
+    public QmpSharedMemoryRegion SharedMemory { get; }
+
+    /// <summary>Gets the measurements of the images currently authenticated, in software-id order (a copy; for attestation).</summary>
+    /// <remarks>A successful SEC_AUTH adds its image's measurement; SS_TEAR_DOWN of that software id removes it.</remarks>
+    public IReadOnlyList<TsimMeasurement> Measurements => _measurements.Snapshot();
 
     /// <summary>Announces the services; they reach the application processor as soon as (and every time) the channel connects.</summary>
     /// <param name="cancellationToken">Ends the wait for transmit room if the channel is already up.</param>
@@ -58,16 +93,30 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         }
 
         await Bus.AnnounceAsync(_echo.Endpoint, EchoChannel, cancellationToken).ConfigureAwait(false);
-        Log.Started(_logger, EchoChannel);
+        await Bus.AnnounceAsync(_imageAuth.Endpoint, ImageAuthChannel, cancellationToken).ConfigureAwait(false);
+        Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}; raw TMELCOM at address {RfcAddress}");
     }
 
     /// <summary>Withdraws the services, then takes the link down.</summary>
     /// <returns>A task that completes when the simulator stopped.</returns>
     public async ValueTask DisposeAsync()
     {
+        await _imageAuth.DisposeAsync().ConfigureAwait(false);
         await _echo.DisposeAsync().ConfigureAwait(false);
+        await _rfc.DisposeAsync().ConfigureAwait(false);
         await Bus.DisposeAsync().ConfigureAwait(false);
     }
+
+    private static TsimFuses CopyFuses(TsimFuses? fuses) => fuses is null
+        ? new TsimFuses()
+        : new TsimFuses
+        {
+            OemPkHash = (byte[])(fuses.OemPkHash ?? []).Clone(),
+            OemId = fuses.OemId,
+            ModelId = fuses.ModelId,
+            HwId = fuses.HwId,
+            MinimumAntiRollback = new Dictionary<uint, uint>(fuses.MinimumAntiRollback ?? new Dictionary<uint, uint>()),
+        };
 
     private static partial class Log
     {

@@ -1,3 +1,4 @@
+using Tmel.Services.ImageAuth;
 using Tmel.Transport.Qmp;
 
 namespace Tmel.Simulator;
@@ -12,4 +13,16 @@ public sealed class TmelSimulatorOptions
     /// <summary>Gets or sets a sink for every write to the simulator's mailbox (the remote side of the wire trace).</summary>
     /// <value>Default <see langword="null"/>: no trace.</value>
     public Action<QmpMailboxWrite>? MailboxTrace { get; set; }
+
+    /// <summary>Gets or sets the shared memory (the RFC's SRAM/DMA region) the simulated TME-L reads requests from and answers into.</summary>
+    /// <value>
+    /// Default <see langword="null"/>: the simulator creates a region of <see cref="QmpSharedMemoryRegion.DefaultSize"/> bytes at
+    /// <see cref="QmpSharedMemoryRegion.DefaultBaseBusAddress"/>. Either way <see cref="TmelSimulator.SharedMemory"/> is the
+    /// region, which the application processor's side must use too (for example the image-auth driver's).
+    /// </value>
+    public QmpSharedMemoryRegion? SharedMemory { get; set; }
+
+    /// <summary>Gets or sets the simulated device's fuses (OEM_PK_HASH, OEM_ID, MODEL_ID, HW_ID, anti-rollback minimums) that images are verified against.</summary>
+    /// <value>Default <see langword="null"/>: blank fuses, whose empty OEM_PK_HASH matches no root, so no image authenticates. Copied when the simulator is created.</value>
+    public TsimFuses? Fuses { get; set; }
 }

@@ -324,7 +324,11 @@ public sealed partial class QmpLink : IAsyncDisposable
         {
             own = own.WithRxDoneAck(peer.RxDone);
             _ownDescriptor = own;
-            if (!MessageConsumedLocked())
+
+            // The RFC driver ignores rem_frag_count and flips rx_done for every fragment it takes; after a non-final
+            // fragment that is its normal behaviour, not an error. Only the flip after the last fragment ends the message.
+            bool rfcPerFragmentDone = _txInFlight && !_txAwaitingAck && !_txLastFragmentSent;
+            if (!MessageConsumedLocked() && !rfcPerFragmentDone)
             {
                 ProtocolError("rx_done toggled with no message of ours outstanding");
             }

@@ -10,7 +10,8 @@ namespace Tmel.Transport.Qmp;
 /// The waiter may spin for <c>spinCount</c> rounds before it parks; a parked waiter uses no CPU. On machines with cores
 /// to spare a short spin catches a wake-up cheaply; on two cores it steals the core the peer needs, so the default is to
 /// park at once (see <see cref="QmpInMemoryMailbox.DefaultSpinCount"/>). Several rings before a wait collapse into one
-/// wake-up: the waiter re-reads the whole mailbox each time.
+/// wake-up: the waiter re-reads the whole mailbox each time. One ring never wakes twice, as one doorbell write raises one
+/// interrupt: a peer like the RFC driver, which opens its channel on any interrupt, must not see one that never rang.
 /// </remarks>
 internal sealed class QmpDoorbell : IValueTaskSource
 {
@@ -73,6 +74,13 @@ internal sealed class QmpDoorbell : IValueTaskSource
     {
         _registration.Dispose();
         _registration = default;
+        if (_core.GetStatus(token) == ValueTaskSourceStatus.Succeeded)
+        {
+            // Woken by a ring: that ring (and any that came since) is consumed by this wake-up. Its latch would otherwise
+            // complete the next wait at once, and one ring would be two wake-ups: an interrupt that never happened.
+            Interlocked.Exchange(ref _pending, 0);
+        }
+
         _core.GetResult(token);
     }
 

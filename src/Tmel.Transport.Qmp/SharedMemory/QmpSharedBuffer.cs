@@ -1,3 +1,5 @@
+using Rpmsg.Core;
+
 namespace Tmel.Transport.Qmp;
 
 /// <summary>A buffer in a <see cref="QmpSharedMemoryRegion"/>, named by its bus address and length.</summary>
@@ -17,7 +19,7 @@ namespace Tmel.Transport.Qmp;
 /// </para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
-public sealed class QmpSharedBuffer
+public sealed class QmpSharedBuffer : IRpmsgSharedBuffer
 {
     private bool _freed;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using Rpmsg.Core;
 
 namespace Tmel.Transport.Qmp;
 
@@ -34,8 +35,13 @@ namespace Tmel.Transport.Qmp;
 /// All members are thread-safe. One short lock covers allocation, freeing and every copy in or out, so a buffer cannot
 /// be freed and handed to a new owner while a copy into or out of it is under way.
 /// </para>
+/// <para>
+/// The region is the QMP transport's <see cref="IRpmsgSharedMemory"/>: drivers above the transport (for example the
+/// TME-L service clients) see it only through that seam. Its failures are <see cref="QmpSharedMemoryException"/>s, which
+/// are <see cref="RpmsgSharedMemoryException"/>s for them.
+/// </para>
 /// </remarks>
-public sealed class QmpSharedMemoryRegion
+public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
 {
     /// <summary>The default region size: 64 KiB.</summary>
     public const int DefaultSize = 64 * 1024;
@@ -278,6 +284,40 @@ public sealed class QmpSharedMemoryRegion
             {
                 SharedMemoryThrowHelper.ThrowOutOfBounds(busAddress, length);
             }
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool IsAllocatedRange(uint busAddress, uint length)
+    {
+        lock (_lock)
+        {
+            return FindOwner(busAddress, length) is not null;
+        }
+    }
+
+    /// <inheritdoc/>
+    IRpmsgSharedBuffer IRpmsgSharedMemory.Allocate(int length) => Allocate(length);
+
+    /// <inheritdoc/>
+    bool IRpmsgSharedMemory.TryAllocate(int length, [NotNullWhen(true)] out IRpmsgSharedBuffer? buffer)
+    {
+        bool allocated = TryAllocate(length, out QmpSharedBuffer? own);
+        buffer = own;
+        return allocated;
+    }
+
+    /// <inheritdoc/>
+    void IRpmsgSharedMemory.Free(IRpmsgSharedBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        if (buffer is QmpSharedBuffer own)
+        {
+            Free(own);
+        }
+        else
+        {
+            SharedMemoryThrowHelper.ThrowNotAllocated(buffer, "it is not a buffer of a QMP shared-memory region.");
         }
     }
 

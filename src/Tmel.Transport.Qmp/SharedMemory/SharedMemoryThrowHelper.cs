@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Rpmsg.Core;
 
 namespace Tmel.Transport.Qmp;
 
@@ -30,7 +31,7 @@ internal static class SharedMemoryThrowHelper
             $"The shared-memory buffer at bus address 0x{buffer.BusAddress:X8} has been freed.");
 
     [DoesNotReturn]
-    public static void ThrowNotAllocated(QmpSharedBuffer buffer, string why) =>
+    public static void ThrowNotAllocated(IRpmsgSharedBuffer buffer, string why) =>
         throw new QmpSharedMemoryException(
             QmpSharedMemoryError.NotAllocated,
             $"The shared-memory buffer at bus address 0x{buffer.BusAddress:X8} was not allocated from this region: {why}");

@@ -69,6 +69,22 @@ public class QmpInMemoryMailboxTests
     }
 
     [Fact]
+    public async Task Doorbell_OneRingToAParkedWaiter_WakesItOnce()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair(spinCount: 0);
+        ValueTask parked = remote.WaitForDoorbellAsync(Ct);
+        Assert.False(parked.IsCompleted);
+        local.RingPeerDoorbell();
+        await parked;
+
+        ValueTask next = remote.WaitForDoorbellAsync(Ct);
+
+        Assert.False(next.IsCompleted);                 // one doorbell write is one interrupt, never two
+        local.RingPeerDoorbell();
+        await next;
+    }
+
+    [Fact]
     public async Task Doorbell_Cancelled_ThrowsAndCanWaitAgain()
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair(spinCount: 0);

@@ -1,0 +1,225 @@
+using Microsoft.Extensions.Logging;
+using Rpmsg.Core;
+using Tmel.Services.Internal;
+using Tmel.Services.Tmelcom;
+
+namespace Tmel.Services.ImageAuth;
+
+/// <summary>
+/// The typed client of TME-L's image-authentication service on one rpmsg device (<see cref="ImageAuthDriver.ChannelName"/>):
+/// SEC_AUTH authenticates a loaded image, SS_TEAR_DOWN releases it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Get one from <see cref="ImageAuthDriver.WaitForClientAsync"/>. The client works on any rpmsg transport: it speaks
+/// TMELCOM on the device's endpoint and puts what does not fit in a packet into the <see cref="IRpmsgSharedMemory"/> it
+/// was given. Every shared-memory buffer a call allocates is freed before the call returns, whatever the outcome.
+/// </para>
+/// <para>
+/// Thread-safe: one request is in flight per client, later calls wait their turn (their token ends the wait). Failures:
+/// TME-L's own answer is a <see cref="TmelServiceException"/> carrying the UID, the status and the extended error; no
+/// answer within <see cref="ImageAuthClientOptions.ResponseTimeout"/> is an <see cref="RpmsgTimeoutException"/> with
+/// <see cref="RpmsgError.ResponseTimeout"/>; a device that goes away fails pending and later calls with
+/// <see cref="RpmsgEndpointClosedException"/> (<see cref="RpmsgError.DeviceRemoved"/>), after which the driver offers a
+/// new client once the service is announced again; cancellation is the caller's <see cref="OperationCanceledException"/>.
+/// </para>
+/// <para>Members are virtual, and a protected constructor exists, so that application code can be tested with a fake.</para>
+/// </remarks>
+public partial class ImageAuthClient
+{
+    private readonly RpmsgDevice _device = null!;
+    private readonly IRpmsgSharedMemory _memory = null!;
+    private readonly TmelcomExchange _exchange = null!;
+    private readonly ILogger _logger = null!;
+
+    internal ImageAuthClient(RpmsgDevice device, RpmsgEndpoint endpoint, IRpmsgSharedMemory memory, TimeSpan responseTimeout, TimeProvider time, ILogger logger)
+    {
+        _device = device;
+        _memory = memory;
+        _logger = logger;
+        _exchange = new TmelcomExchange(endpoint, responseTimeout, time, logger);
+    }
+
+    /// <summary>Initializes a client that is not bound to a device, for test doubles.</summary>
+    protected ImageAuthClient()
+    {
+    }
+
+    /// <summary>Gets the rpmsg device the client talks to.</summary>
+    public virtual RpmsgDevice Device => _device;
+
+    /// <summary>Authenticates a loaded image: SEC_AUTH with the image's metadata and the memory it was loaded into.</summary>
+    /// <param name="swId">The software id (the RFC's <c>sw_id</c>, the PAS id); the image's common metadata must name the same.</param>
+    /// <param name="metadata">The metadata blob: ELF header and program headers followed by the hash segment (Linux's <c>qcom_mdt_read_metadata</c>).</param>
+    /// <param name="loadBase">
+    /// The physical address <paramref name="loadedImage"/>'s first byte stands for: the lowest <c>p_paddr</c> of the image's
+    /// loadable segments, rounded down to 4 KiB. Segments are expected at <c>p_paddr - loadBase</c> in <paramref name="loadedImage"/>.
+    /// </param>
+    /// <param name="loadedImage">The carve-out as the loader filled it: every segment's file bytes at its offset, zeros elsewhere.</param>
+    /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
+    /// <returns>What TME-L reported: the entry address and the first segment's address and length.</returns>
+    /// <remarks>
+    /// The metadata, the carve-out, a one-entry region list <c>{carve-out bus address, length}</c> and the 44-byte SEC_AUTH
+    /// struct are put in shared memory; <c>relocate</c> is 0 when the carve-out landed at <paramref name="loadBase"/> itself
+    /// (the image's addresses are bus addresses) and 1 otherwise (TME-L reads each segment at its offset from the
+    /// carve-out). The answer is written by TME-L into the struct in place. See docs/image-auth.md.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metadata"/> or <paramref name="loadedImage"/> is empty, or the carve-out would run past the 32-bit address space.</exception>
+    /// <exception cref="TmelServiceException">TME-L refused the request or the image; <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why (docs/image-auth.md has the table).</exception>
+    /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers (<see cref="RpmsgSharedMemoryError.OutOfMemory"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
+    /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public virtual async Task<ImageAuthResult> AuthenticateAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, ReadOnlyMemory<byte> loadedImage, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(metadata.Length, nameof(metadata));
+        ArgumentOutOfRangeException.ThrowIfZero(loadedImage.Length, nameof(loadedImage));
+        if (loadBase + (ulong)loadedImage.Length > 1UL << 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(loadBase), loadBase, $"A {loadedImage.Length}-byte image at 0x{loadBase:X} runs past the 32-bit address space.");
+        }
+
+        using TmelcomExchange.Slot slot = await _exchange.EnterAsync(cancellationToken).ConfigureAwait(false);
+        var buffers = new SharedBuffers(_memory);
+        try
+        {
+            IRpmsgSharedBuffer elf = buffers.Allocate(metadata.Length);
+            IRpmsgSharedBuffer carveOut = buffers.Allocate(loadedImage.Length);
+            IRpmsgSharedBuffer regionList = buffers.Allocate(SecAuthRegionList.EntrySize);
+            IRpmsgSharedBuffer message = buffers.Allocate(SecAuthRequest.MessageSize);
+            uint relocate = carveOut.BusAddress == loadBase ? 0u : 1u;
+            var request = new SecAuthRequest(
+                swId,
+                new TmelcomBuffer(elf.BusAddress, (uint)elf.Length),
+                new TmelcomBuffer(regionList.BusAddress, (uint)regionList.Length),
+                relocate);
+            elf.Write(0, metadata.Span);
+            carveOut.Write(0, loadedImage.Span);
+            WriteRequest(regionList, message, new SecAuthRegion(carveOut.BusAddress, (uint)carveOut.Length), request);
+            Log.Authenticating(_logger, swId, metadata.Length, loadedImage.Length, relocate);
+
+            TmelcomPacket reply = await _exchange.ExchangeAsync(
+                TmelcomPacket.CreateSram(SecAuthRequest.Uid, message.BusAddress, SecAuthRequest.MessageSize),
+                cancellationToken).ConfigureAwait(false);
+            SecAuthResponse response = ReadResponse(reply, message);
+            Log.Authenticated(_logger, swId, response.EntryAddress);
+            return new ImageAuthResult(swId, response.EntryAddress, response.FirstSegmentAddress, response.FirstSegmentLength);
+        }
+        catch (TmelServiceException ex)
+        {
+            Log.Refused(_logger, ex.Uid, swId, ex.Status, ex.ExtendedError);
+            throw;
+        }
+        finally
+        {
+            buffers.FreeAll();
+        }
+    }
+
+    /// <summary>Authenticates a parsed TSIM-MBN7 image: its metadata and the carve-out the loader fills from it, as its own software id.</summary>
+    /// <param name="image">The image; <see cref="TsimImage.SoftwareId"/>, <see cref="TsimImage.Metadata"/>, <see cref="TsimImage.LoadBase"/> and <see cref="TsimImage.CreateLoadImage"/> give the request.</param>
+    /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
+    /// <returns>What TME-L reported: the entry address and the first segment's address and length.</returns>
+    /// <remarks>Equivalent to <see cref="AuthenticateAsync(uint, ReadOnlyMemory{byte}, ulong, ReadOnlyMemory{byte}, CancellationToken)"/> with those values.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The image has no loadable segment, or its carve-out runs past the 32-bit address space.</exception>
+    /// <exception cref="TmelServiceException">TME-L refused the request or the image; <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why.</exception>
+    /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers (<see cref="RpmsgSharedMemoryError.OutOfMemory"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
+    /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public virtual Task<ImageAuthResult> AuthenticateAsync(TsimImage image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return AuthenticateAsync(image.SoftwareId, image.Metadata, image.LoadBase, image.CreateLoadImage(), cancellationToken);
+    }
+
+    /// <summary>Releases an authenticated image: SS_TEAR_DOWN (sent inline, with <c>status</c> preset to 1 as the RFC does).</summary>
+    /// <param name="swId">The software id the image was authenticated as.</param>
+    /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
+    /// <returns>A task that completes when TME-L confirmed the tear-down.</returns>
+    /// <exception cref="TmelServiceException">TME-L refused, for example <see cref="TmelStatus.BadParameter"/> for an sw_id that is not authenticated.</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
+    /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public virtual async Task TearDownAsync(uint swId, CancellationToken cancellationToken = default)
+    {
+        byte[] message = new byte[TearDownRequest.MessageSize];
+        TearDownRequest.Encode(new TearDownRequest(swId), message);
+        TmelcomPacket request = TmelcomPacket.CreateInline(TearDownRequest.Uid, message);
+
+        using TmelcomExchange.Slot slot = await _exchange.EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            TmelcomPacket reply = await _exchange.ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
+            reply.ThrowIfFailed();
+            if (reply.IpcType != TmelcomIpcType.MailboxOnly || reply.MessageLength < TearDownRequest.MessageSize)
+            {
+                throw new RpmsgProtocolException($"The SS_TEAR_DOWN reply is not an inline packet carrying the {TearDownRequest.MessageSize}-byte struct: {reply}.");
+            }
+
+            byte[] answer = new byte[TmelcomPacket.MaxInlineLength];
+            reply.CopyInlineMessageTo(answer);
+            TearDownResponse.Decode(answer.AsSpan(0, TearDownRequest.MessageSize)).ThrowIfFailed();
+            Log.TornDown(_logger, swId);
+        }
+        catch (TmelServiceException ex)
+        {
+            Log.Refused(_logger, ex.Uid, swId, ex.Status, ex.ExtendedError);
+            throw;
+        }
+    }
+
+    private static void WriteRequest(IRpmsgSharedBuffer regionList, IRpmsgSharedBuffer message, SecAuthRegion carveOut, SecAuthRequest request)
+    {
+        Span<byte> bytes = stackalloc byte[SecAuthRequest.MessageSize];
+        SecAuthRegionList.Encode([carveOut], bytes);
+        regionList.Write(0, bytes[..SecAuthRegionList.EntrySize]);
+        SecAuthRequest.Encode(request, bytes);
+        message.Write(0, bytes);
+    }
+
+    private static SecAuthResponse ReadResponse(TmelcomPacket reply, IRpmsgSharedBuffer message)
+    {
+        reply.ThrowIfFailed();
+        if (reply.IpcType != TmelcomIpcType.Sram)
+        {
+            throw new RpmsgProtocolException($"The SEC_AUTH reply is not a pointer packet: {reply}.");
+        }
+
+        Span<byte> bytes = stackalloc byte[SecAuthRequest.MessageSize];
+        message.Read(0, bytes);
+        SecAuthResponse response = SecAuthResponse.Decode(bytes);
+        response.ThrowIfFailed();
+        return response;
+    }
+
+    /// <summary>The buffers of one call, freed together on every path.</summary>
+    private readonly struct SharedBuffers(IRpmsgSharedMemory memory)
+    {
+        private readonly List<IRpmsgSharedBuffer> _allocated = new(4);
+
+        public IRpmsgSharedBuffer Allocate(int length)
+        {
+            IRpmsgSharedBuffer buffer = memory.Allocate(length);
+            _allocated.Add(buffer);
+            return buffer;
+        }
+
+        public void FreeAll()
+        {
+            foreach (IRpmsgSharedBuffer buffer in _allocated)
+            {
+                memory.Free(buffer);
+            }
+
+            _allocated.Clear();
+        }
+    }
+}
