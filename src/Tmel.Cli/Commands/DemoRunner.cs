@@ -4,11 +4,13 @@ using Microsoft.Extensions.Hosting;
 using Rpmsg.Core;
 using Tmel.Cli.Hosting;
 using Tmel.Services.Echo;
+using Tmel.Services.ImageAuth;
+using Tmel.Simulator;
 
 namespace Tmel.Cli.Commands;
 
 /// <summary>The main job: a host with the in-memory simulator, link up, announcements, every service exercised, a transcript.</summary>
-internal sealed class DemoRunner(DemoSettings settings, TextWriter output, Action<HostApplicationBuilder>? configureHost = null)
+internal sealed partial class DemoRunner(DemoSettings settings, TextWriter output, Action<HostApplicationBuilder>? configureHost = null)
 {
     private static readonly int[] s_echoSizes = [1, 24, 25, 6144];
     private readonly DemoReport _report = new(output, settings.Json);
@@ -21,10 +23,14 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, Actio
         // The host's tracer provider owns (and disposes) the recorder.
         var spans = new DemoSpanRecorder();
         MailboxTraceFile? wire = settings.MailboxTracePath is null ? null : new MailboxTraceFile();
+
+        // A fresh signing identity; the simulated device's fuses trust its root.
+        using TsimSigningIdentity identity = TsimSigningIdentity.Create(new TsimIdentityOptions { SwId = DemoFirmware.SoftwareId, OemId = 0x0001, ModelId = 0x0001, HwId = 0x0013_00E1 });
         HostApplicationBuilder builder = TmelHostBuilder.Create(
             settings.HostArgs,
             stack =>
             {
+                stack.Services.Configure<TmelSimulatorOptions>(o => o.Fuses = identity.CreateFuses());
                 if (wire is not null)
                 {
                     stack.AddQmpMailboxTrace(wire.Record);
@@ -48,6 +54,7 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, Actio
             hostStarted = true;
             RpmsgBus bus = host.Services.GetRequiredService<RpmsgBus>();
             await bus.WaitForDeviceAsync(EchoClient.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
+            await bus.WaitForDeviceAsync(ImageAuthDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
             ShowLinkStates(spans, started, time);
             foreach (RpmsgDevice device in bus.Devices.Where(d => d.IsAnnounced))
             {
@@ -55,6 +62,7 @@ internal sealed class DemoRunner(DemoSettings settings, TextWriter output, Actio
             }
 
             await RunEchoAsync(host.Services, time, ct).ConfigureAwait(false);
+            await RunImageAuthAsync(host.Services, identity, time, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {

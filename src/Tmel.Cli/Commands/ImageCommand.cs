@@ -13,6 +13,7 @@ internal static class ImageCommand
             CreateKeys(),
             CreateSign(),
             CreateVerify(),
+            CreateAuth(),
         };
 
     private static Command CreateKeys()
@@ -96,6 +97,27 @@ internal static class ImageCommand
             uint id = parse.GetValue(swId) ?? identity.GetSoftwareId();
             TsimVerificationResult result = TsimImageVerifier.VerifyFile(signed, id, identity.CreateFuses(), TimeProvider.System.GetUtcNow());
             return Report(parse.InvocationConfiguration, result);
+        }, ct));
+        return command;
+    }
+
+    private static Command CreateAuth()
+    {
+        var input = new Argument<FileInfo>("image") { Description = "The signed image." };
+        var keys = KeysOption();
+        var swId = SwIdOption("The software id to authenticate as (SEC_AUTH's sw_id); the signer certificate's SW_ID when left out.", required: false);
+        var timeout = new Option<TimeSpan>("--timeout") { Description = "Give up after this long (for example 00:00:30).", DefaultValueFactory = _ => TimeSpan.FromSeconds(30) };
+        var command = new Command("auth", "Authenticate a signed image through the whole stack: a host with the simulated TME-L (whose fuses trust --keys), rpmsg, QMP, SEC_AUTH, then SS_TEAR_DOWN.")
+        {
+            input, keys, swId, timeout,
+        };
+        command.SetAction((parse, ct) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            byte[] signed = await File.ReadAllBytesAsync(parse.GetValue(input)!.FullName, ct).ConfigureAwait(false);
+            TsimImage image = TsimImage.Parse(signed);
+            using TsimSigningIdentity identity = TsimSigningIdentity.Load(parse.GetValue(keys)!.FullName);
+            uint id = parse.GetValue(swId) ?? identity.GetSoftwareId();
+            return await ImageAuthRun.RunAsync(image, id, identity.CreateFuses(), parse.GetValue(timeout), parse.InvocationConfiguration, ct).ConfigureAwait(false);
         }, ct));
         return command;
     }

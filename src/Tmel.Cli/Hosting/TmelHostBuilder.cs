@@ -10,7 +10,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Rpmsg.Core;
-using Tmel.Services.Echo;
+using Tmel.Services.ImageAuth;
 using Tmel.Transport.Qmp;
 
 namespace Tmel.Cli.Hosting;
@@ -39,6 +39,10 @@ internal static class TmelHostBuilder
         if (builder.Configuration.GetSection("Logging:LogLevel:Default").Value is null)
         {
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+            // A refused request is the command's own result, printed once by the command, not logged on both sides as well.
+            builder.Logging.AddFilter("Tmel.Services.ImageAuth.ImageAuthClient", LogLevel.Critical);
+            builder.Logging.AddFilter("Tmel.Simulator.ImageAuthService", LogLevel.Critical);
         }
 
         // A failed start (for example a setting out of range) is reported by the caller in one line, not as a logged stack trace.
@@ -83,10 +87,12 @@ internal static class TmelHostBuilder
             });
         services.AddOptions<RpmsgBusOptions>().BindConfiguration(TmelRpmsgServiceCollectionExtensions.ConfigurationSection);
         services.AddOptions<QmpTransportOptions>().BindConfiguration(QmpBuilderExtensions.ConfigurationSection);
+        services.AddOptions<ImageAuthClientOptions>().BindConfiguration(TmelServicesBuilderExtensions.ImageAuthConfigurationSection);
         ITmelRpmsgBuilder stack = services.AddTmelRpmsg()
             .UseInMemorySimulator()
             .UseQmp()
-            .AddDriver<EchoDriver>();
+            .AddEcho()
+            .AddImageAuth();
         configure?.Invoke(stack);
 
         return services;

@@ -101,6 +101,7 @@ public abstract class RpmsgClientDriver<TClient> : IRpmsgDriver
     /// <inheritdoc/>
     public ValueTask RemoveAsync(RpmsgDevice device, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(device);
         lock (_lock)
         {
             if (ReferenceEquals(_device, device))
@@ -110,7 +111,14 @@ public abstract class RpmsgClientDriver<TClient> : IRpmsgDriver
             }
         }
 
+        OnRemoved(device);
         return default;
+    }
+
+    /// <summary>Called after a bound device went away and its client was dropped; the default does nothing.</summary>
+    /// <param name="device">The device.</param>
+    protected virtual void OnRemoved(RpmsgDevice device)
+    {
     }
 
     /// <summary>Creates the typed client of a newly bound device; its default endpoint exists.</summary>

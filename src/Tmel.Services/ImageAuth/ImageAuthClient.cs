@@ -11,7 +11,7 @@ namespace Tmel.Services.ImageAuth;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Get one from <see cref="ImageAuthDriver.WaitForClientAsync"/>. The client works on any rpmsg transport: it speaks
+/// Get one from <see cref="RpmsgClientDriver{TClient}.WaitForClientAsync(CancellationToken)"/>. The client works on any rpmsg transport: it speaks
 /// TMELCOM on the device's endpoint and puts what does not fit in a packet into the <see cref="IRpmsgSharedMemory"/> it
 /// was given. Every shared-memory buffer a call allocates is freed before the call returns, whatever the outcome.
 /// </para>

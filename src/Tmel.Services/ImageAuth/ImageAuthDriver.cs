@@ -11,9 +11,9 @@ namespace Tmel.Services.ImageAuth;
 /// <remarks>
 /// <para>
 /// Register it on a bus (<see cref="RpmsgBus.RegisterDriverAsync"/>); application code awaits
-/// <see cref="WaitForClientAsync"/>. When the device goes away (the service is withdrawn, the link is lost) the client's
+/// <see cref="RpmsgClientDriver{TClient}.WaitForClientAsync(CancellationToken)"/>. When the device goes away (the service is withdrawn, the link is lost) the client's
 /// pending and later calls fail with <see cref="RpmsgEndpointClosedException"/>, and once the service is announced again
-/// the driver binds to the new device and <see cref="WaitForClientAsync"/> returns a new client.
+/// the driver binds to the new device and the next wait returns a new client.
 /// </para>
 /// <para>
 /// The driver knows nothing of the transport below the bus: it is handed the <see cref="IRpmsgSharedMemory"/> its
@@ -21,7 +21,7 @@ namespace Tmel.Services.ImageAuth;
 /// All members are thread-safe.
 /// </para>
 /// </remarks>
-public sealed partial class ImageAuthDriver : IRpmsgDriver
+public sealed partial class ImageAuthDriver : RpmsgClientDriver<ImageAuthClient>
 {
     /// <summary>The channel name TME-L announces its image-authentication service under.</summary>
     public const string ChannelName = "tmel-image-auth";
@@ -31,8 +31,6 @@ public sealed partial class ImageAuthDriver : IRpmsgDriver
     private readonly TimeProvider? _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly Lock _lock = new();
-    private TaskCompletionSource<ImageAuthClient> _client = NewClientSource();
 
     /// <summary>Creates the driver.</summary>
     /// <param name="sharedMemory">The memory both sides address, where requests put what does not fit in a packet.</param>
@@ -42,6 +40,7 @@ public sealed partial class ImageAuthDriver : IRpmsgDriver
     /// <exception cref="ArgumentNullException"><paramref name="sharedMemory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public ImageAuthDriver(IRpmsgSharedMemory sharedMemory, ImageAuthClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : base("tmel-image-auth-client", ChannelName)
     {
         ArgumentNullException.ThrowIfNull(sharedMemory);
         options ??= new ImageAuthClientOptions();
@@ -54,43 +53,8 @@ public sealed partial class ImageAuthDriver : IRpmsgDriver
     }
 
     /// <inheritdoc/>
-    public string Name => "tmel-image-auth-client";
-
-    /// <inheritdoc/>
-    public IReadOnlyCollection<string> IdTable { get; } = [ChannelName];
-
-    /// <summary>Gets the client of the bound device, or <see langword="null"/> while none is bound.</summary>
-    public ImageAuthClient? Client
+    protected override ImageAuthClient CreateClient(RpmsgDevice device)
     {
-        get
-        {
-            lock (_lock)
-            {
-                return _client.Task.IsCompletedSuccessfully ? _client.Task.Result : null;
-            }
-        }
-    }
-
-    /// <summary>Waits until the service is announced and bound, and returns its client.</summary>
-    /// <param name="cancellationToken">Ends the wait.</param>
-    /// <returns>The client of the bound device; at once if one is bound.</returns>
-    /// <remarks>The device may go away at any time after this returns; the client then fails with <see cref="RpmsgEndpointClosedException"/>, and a new wait returns the next client.</remarks>
-    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public Task<ImageAuthClient> WaitForClientAsync(CancellationToken cancellationToken = default)
-    {
-        Task<ImageAuthClient> client;
-        lock (_lock)
-        {
-            client = _client.Task;
-        }
-
-        return client.IsCompleted ? client : client.WaitAsync(cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    public ValueTask ProbeAsync(RpmsgDevice device, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(device);
         RpmsgEndpoint endpoint = device.DefaultEndpoint
             ?? throw new InvalidOperationException($"Device {device} has no default endpoint.");
         var client = new ImageAuthClient(
@@ -100,37 +64,12 @@ public sealed partial class ImageAuthDriver : IRpmsgDriver
             _responseTimeout,
             _timeProvider ?? device.Bus.TimeProvider,
             _loggerFactory.CreateLogger<ImageAuthClient>());
-        lock (_lock)
-        {
-            if (_client.Task.IsCompleted)
-            {
-                _client = NewClientSource();
-            }
-
-            _client.SetResult(client);
-        }
-
         Log.Bound(_logger, device.Name, device.Destination.Value);
-        return default;
+        return client;
     }
 
     /// <inheritdoc/>
-    public ValueTask RemoveAsync(RpmsgDevice device, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        lock (_lock)
-        {
-            if (_client.Task.IsCompletedSuccessfully && ReferenceEquals(_client.Task.Result.Device, device))
-            {
-                _client = NewClientSource();
-            }
-        }
-
-        Log.Unbound(_logger, device.Name, device.Destination.Value);
-        return default;
-    }
-
-    private static TaskCompletionSource<ImageAuthClient> NewClientSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    protected override void OnRemoved(RpmsgDevice device) => Log.Unbound(_logger, device.Name, device.Destination.Value);
 
     /// <summary>Event ids 3200-3249: the image-authentication driver.</summary>
     private static partial class Log

@@ -13,7 +13,8 @@ public static class SimulatorBuilderExtensions
     /// <summary>
     /// Adds the in-memory simulator: an in-memory mailbox window whose local side the host's QMP link uses and whose remote
     /// side a <see cref="TmelSimulator"/> drives; the simulator starts with the host and stops after the link was closed.
-    /// Also adds the QMP transport (<c>UseQmp()</c>) if it is not there yet.
+    /// Also adds the QMP transport (<c>UseQmp()</c>) if it is not there yet. The simulator shares the host's shared-memory
+    /// region; configure its fuses (<see cref="TmelSimulatorOptions.Fuses"/>) to decide which images it trusts.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts the simulator's options; <see langword="null"/> for the defaults.</param>
@@ -50,6 +51,10 @@ public static class SimulatorBuilderExtensions
         {
             Link = configured.Link,
             MailboxTrace = configured.MailboxTrace ?? trace,
+            Fuses = configured.Fuses,
+
+            // One region for both sides: the host's link and drivers use the same one.
+            SharedMemory = configured.SharedMemory ?? services.GetRequiredService<QmpSharedMemoryRegion>(),
         };
         return new TmelSimulator(
             services.GetRequiredService<InMemoryQmpWindow>().Remote,

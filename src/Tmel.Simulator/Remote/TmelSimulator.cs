@@ -61,9 +61,10 @@ public sealed partial class TmelSimulator : IAsyncDisposable
 
         var imageAuth = new ImageAuthService(SharedMemory, CopyFuses(options.Fuses), _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
         ILogger loopLogger = loggerFactory.CreateLogger<TmelcomEndpointLoop>();
-        _imageAuth = new TmelcomEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), imageAuth, loopLogger);
+        _imageAuth = new TmelcomEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), ImageAuthChannel, imageAuth, loopLogger);
         _rfc = new TmelcomEndpointLoop(
             Bus.CreateEndpoint(new RpmsgAddress(RfcAddress)),
+            "tmelcom-rfc",
             new RfcTmelcomService([imageAuth], loggerFactory.CreateLogger<RfcTmelcomService>()),
             loopLogger);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Rpmsg.Core;
 using Tmel.Services.Tmelcom;
@@ -13,11 +14,17 @@ internal sealed partial class TmelcomEndpointLoop : IAsyncDisposable
     private readonly RpmsgEndpoint _endpoint;
     private readonly ITmelcomHandler _handler;
     private readonly ILogger _logger;
+    private readonly string _channelName;
     private readonly Task _loop;
 
-    public TmelcomEndpointLoop(RpmsgEndpoint endpoint, ITmelcomHandler handler, ILogger logger)
+    /// <param name="endpoint">The endpoint to serve.</param>
+    /// <param name="channelName">The channel name for telemetry (the announced name, or what the address stands for).</param>
+    /// <param name="handler">Turns each request into its reply.</param>
+    /// <param name="logger">Where the loop logs.</param>
+    public TmelcomEndpointLoop(RpmsgEndpoint endpoint, string channelName, ITmelcomHandler handler, ILogger logger)
     {
         _endpoint = endpoint;
+        _channelName = channelName;
         _handler = handler;
         _logger = logger;
         _loop = Task.Run(RunAsync);
@@ -38,6 +45,8 @@ internal sealed partial class TmelcomEndpointLoop : IAsyncDisposable
         {
             await foreach (RpmsgMessage request in _endpoint.ReadAllAsync().ConfigureAwait(false))
             {
+                // One Consumer span per request, current while the reply is sent: request and reply are one trace.
+                using Activity? span = RpmsgTelemetry.StartProcessActivity(request, _channelName);
                 RpmsgAddress source;
                 using (request)
                 {

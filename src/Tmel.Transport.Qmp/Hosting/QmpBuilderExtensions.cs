@@ -18,7 +18,7 @@ public static class QmpBuilderExtensions
 
     /// <summary>
     /// Makes QMP the transport: the local (APPS) side of a link over the registered <see cref="IQmpMailbox"/>, the shared-memory
-    /// region, the <see cref="QmpLinkHostedService"/> that owns the link, and its health check.
+    /// region (also as <see cref="IRpmsgSharedMemory"/>), the <see cref="QmpLinkHostedService"/> that owns the link, and its health check.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Adjusts the options after configuration binding; <see langword="null"/> for none.</param>
@@ -46,6 +46,7 @@ public static class QmpBuilderExtensions
             QmpTransportOptions options = sp.GetRequiredService<IOptions<QmpTransportOptions>>().Value;
             return new QmpSharedMemoryRegion(options.SharedMemorySize, options.SharedMemoryBaseAddress);
         });
+        services.TryAddSingleton<IRpmsgSharedMemory>(sp => sp.GetRequiredService<QmpSharedMemoryRegion>());
         services.TryAddSingleton(sp => new QmpLink(
             sp.GetService<IQmpMailbox>() ?? throw new InvalidOperationException("No QMP mailbox is registered: call UseInMemorySimulator(), or register an IQmpMailbox."),
             QmpRole.Local,

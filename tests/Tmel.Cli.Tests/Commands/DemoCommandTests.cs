@@ -10,6 +10,7 @@ namespace Tmel.Cli.Tests.Commands;
 public sealed class DemoCommandTests : IDisposable
 {
     private static readonly int[] s_echoSizes = [1, 24, 25, 6144];
+    private static readonly string[] s_imageSteps = ["image sign", "image tampered", "image authenticate", "image tear down"];
     private readonly string _directory = Directory.CreateTempSubdirectory("tmel-demo-tests-").FullName;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -40,10 +41,12 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "local" && l.GetProperty("to").GetString() == "ChannelConnected");
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "remote" && l.GetProperty("to").GetString() == "ChannelConnected");
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "local" && l.GetProperty("from").GetString() == "LocalDisconnecting" && l.GetProperty("to").GetString() == "LinkConnected");
-        JsonElement channel = Assert.Single(byType["channel"]);
-        Assert.Equal("tmel-echo", channel.GetProperty("name").GetString());
+        Assert.Equal(["tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
 
-        Assert.Equal(s_echoSizes.Select(s => $"echo {s} B"), byType["request"].Select(r => r.GetProperty("step").GetString()));
+        Assert.Equal([.. s_echoSizes.Select(s => $"echo {s} B"), .. s_imageSteps], byType["request"].Select(r => r.GetProperty("step").GetString()));
+        Assert.All(byType["request"], r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
+        Assert.Contains("extended error 0x0A0", byType["request"].Single(r => r.GetProperty("step").GetString() == "image tampered").GetProperty("response").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("status 0, entry 0x", byType["request"].Single(r => r.GetProperty("step").GetString() == "image authenticate").GetProperty("response").GetString(), StringComparison.Ordinal);
         foreach ((JsonElement request, int size) in byType["request"].Zip(s_echoSizes))
         {
             Assert.True(request.GetProperty("ok").GetBoolean(), request.ToString());
@@ -55,8 +58,8 @@ public sealed class DemoCommandTests : IDisposable
         Assert.True(Assert.Single(byType["shutdown"]).GetProperty("ok").GetBoolean());
 
         List<JsonElement> traces = [.. byType["trace"]];
-        Assert.Equal(s_echoSizes.Select(s => $"echo {s} B"), traces.Select(t => t.GetProperty("step").GetString()));
-        Assert.All(traces, t =>
+        Assert.Equal([.. s_echoSizes.Select(s => $"echo {s} B"), .. s_imageSteps.Skip(1)], traces.Select(t => t.GetProperty("step").GetString()));
+        Assert.All(traces.Take(s_echoSizes.Length), t =>
         {
             Assert.Matches("^[0-9a-f]{32}$", t.GetProperty("traceId").GetString());
             Assert.True(t.GetProperty("spanCount").GetInt32() >= 4);
@@ -73,7 +76,8 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal("result", result.GetProperty("type").GetString());
         Assert.True(result.GetProperty("ok").GetBoolean());
         Assert.Equal(0, result.GetProperty("failed").GetInt32());
-        Assert.Equal(s_echoSizes.Length + 1, result.GetProperty("steps").GetInt32());
+        Assert.All(traces.Skip(s_echoSizes.Length), t => Assert.Contains("process tmel-image-auth [consumer]", t.GetProperty("spans").EnumerateArray().Select(s => s.GetString())));
+        Assert.Equal(s_echoSizes.Length + s_imageSteps.Length + 1, result.GetProperty("steps").GetInt32());
         Assert.Empty(byType["error"]);
     }
 
@@ -94,7 +98,8 @@ public sealed class DemoCommandTests : IDisposable
         }
 
         Assert.Single(lines, l => l.StartsWith("shutdown  ", StringComparison.Ordinal) && l.Contains("  ok  ", StringComparison.Ordinal));
-        Assert.Equal("result    ok: all 5 steps succeeded", lines[^1]);
+        Assert.Single(lines, l => l.StartsWith("request   image authenticate ", StringComparison.Ordinal) && l.Contains("  ok  ", StringComparison.Ordinal));
+        Assert.Equal($"result    ok: all {s_echoSizes.Length + s_imageSteps.Length + 1} steps succeeded", lines[^1]);
         Assert.DoesNotContain(lines, l => l.StartsWith('{'));
     }
 

@@ -47,6 +47,29 @@ public sealed class ImageCommandTests : IDisposable
         Assert.Single(otherErr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Auth_ThroughTheWholeStack_AuthenticatesThenTearsDown_TamperedCopyRejectedWithItsStep()
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+        string tampered = Path.Combine(_dir, "tampered.mbn");
+        await RunAsync("image", "keys", "--out", keys);
+        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+        byte[] bytes = await File.ReadAllBytesAsync(signed, Ct);
+        bytes[^1] ^= 0x40; // the last byte of the last loaded segment
+        await File.WriteAllBytesAsync(tampered, bytes, Ct);
+
+        (int exit, string output, string error) = await RunAsync("image", "auth", signed, "--keys", keys);
+        (int badExit, _, string badError) = await RunAsync("image", "auth", tampered, "--keys", keys);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("authenticated: sw_id 0xD, entry 0x", output, StringComparison.Ordinal);
+        Assert.Contains("torn down: sw_id 0xD", output, StringComparison.Ordinal);
+        Assert.Equal(1, badExit);
+        Assert.Matches(@"^tmel: TME-L rejected the image: Generic \(extended error 0x0A0\d", badError);
+        Assert.Single(badError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Theory]
     [InlineData("image", "sign", "{dir}/missing.elf", "--keys", "{dir}/nokeys", "--out", "{dir}/x")]
     [InlineData("image", "verify", "{dir}/missing.mbn", "--keys", "{dir}/nokeys")]

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Rpmsg.Core;
+using Tmel.Services.Echo;
+using Tmel.Services.ImageAuth;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the TME-L services' drivers to a hosted rpmsg stack.</summary>
+public static class TmelServicesBuilderExtensions
+{
+    /// <summary>The configuration section the host binds <see cref="ImageAuthClientOptions"/> from.</summary>
+    public const string ImageAuthConfigurationSection = "Tmel:ImageAuth";
+
+    /// <summary>Adds the image-authentication driver; resolve <see cref="ImageAuthDriver"/> and await its client.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adjusts the client options; <see langword="null"/> for none.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <remarks>Needs the transport's shared memory (<see cref="IRpmsgSharedMemory"/>), which <c>UseQmp()</c> registers.</remarks>
+    public static ITmelRpmsgBuilder AddImageAuth(this ITmelRpmsgBuilder builder, Action<ImageAuthClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ImageAuthClientOptions>();
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton(sp => new ImageAuthDriver(
+            sp.GetService<IRpmsgSharedMemory>() ?? throw new InvalidOperationException("Image authentication needs the transport's shared memory: add UseQmp()."),
+            sp.GetRequiredService<IOptions<ImageAuthClientOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        return builder.AddDriver<ImageAuthDriver>();
+    }
+
+    /// <summary>Adds the driver of the simulator's diagnostic echo service; resolve <see cref="EchoDriver"/> and await its client.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static ITmelRpmsgBuilder AddEcho(this ITmelRpmsgBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddDriver<EchoDriver>();
+    }
+}
