@@ -413,8 +413,11 @@ public sealed partial class QmpLink : IAsyncDisposable
     private void WriteOwnLocked()
     {
         BinaryPrimitives.WriteUInt32LittleEndian(_own, _ownDescriptor.Value);
-        _mailbox.WriteOwn(_own);
+
+        // Traced before the write: the peer can read the word as soon as it is written (its loop does not wait for our
+        // doorbell), so tracing after it could record the peer's answer first.
         _trace?.Invoke(new QmpMailboxWrite(_time.GetUtcNow(), Role, _mailbox.OwnOffset, (byte[])_own.Clone()));
+        _mailbox.WriteOwn(_own);
     }
 
     private void ProtocolError(string what)

@@ -66,6 +66,48 @@ public class RpmsgTelemetryTests
     }
 
     [Fact]
+    public async Task StartProcessActivity_QueuedMessage_ConsumerSpanChildOfTheSend_AndCurrentForTheReply()
+    {
+        using var recorder = new ActivityRecorder(RpmsgTelemetry.SourceName);
+        await using var pair = new BusPair(time: TimeProvider.System);
+        await using RpmsgEndpoint service = pair.Remote.CreateEndpoint(RpmsgAddress.Any);
+        await using RpmsgEndpoint client = pair.Local.CreateEndpoint(RpmsgAddress.Any);
+        await client.SendToAsync(service.Address, new byte[] { 1, 2 }, Ct);
+        using RpmsgMessage request = await service.ReceiveAsync(Ct);
+        Activity send = await recorder.WaitForAsync($"sendto {service.Address}");
+
+        using (Activity? process = RpmsgTelemetry.StartProcessActivity(request, "tmel-echo"))
+        {
+            Assert.NotNull(process);
+            Assert.Same(process, Activity.Current);
+            Assert.Equal("process tmel-echo", process.DisplayName);
+            Assert.Equal(ActivityKind.Consumer, process.Kind);
+            Assert.Equal(send.SpanId, process.ParentSpanId);
+            Assert.Equal(send.TraceId, process.TraceId);
+            Assert.Equal("rpmsg", process.GetTagItem("messaging.system"));
+            Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
+            Assert.Equal("process", process.GetTagItem("messaging.operation.name"));
+            Assert.Equal("tmel-echo", process.GetTagItem("messaging.destination.name"));
+            Assert.Equal((long)client.Address.Value, process.GetTagItem("messaging.rpmsg.source_address"));
+            Assert.Equal((long)service.Address.Value, process.GetTagItem("messaging.rpmsg.destination_address"));
+            Assert.Equal(2, process.GetTagItem("messaging.message.body.size"));
+        }
+    }
+
+    [Fact]
+    public async Task StartProcessActivity_NullArguments_Throw()
+    {
+        await using var pair = new BusPair(time: TimeProvider.System);
+        await using RpmsgEndpoint service = pair.Remote.CreateEndpoint(RpmsgAddress.Any);
+        await using RpmsgEndpoint client = pair.Local.CreateEndpoint(RpmsgAddress.Any);
+        await client.SendToAsync(service.Address, new byte[] { 1 }, Ct);
+        using RpmsgMessage request = await service.ReceiveAsync(Ct);
+
+        Assert.Throws<ArgumentNullException>("message", () => RpmsgTelemetry.StartProcessActivity(null!, "tmel-echo"));
+        Assert.Throws<ArgumentNullException>("channelName", () => RpmsgTelemetry.StartProcessActivity(request, null!));
+    }
+
+    [Fact]
     public async Task SendAsync_LinkDown_SpanCarriesErrorTypeAndStatus()
     {
         using var recorder = new ActivityRecorder(RpmsgTelemetry.SourceName);

@@ -1,7 +1,5 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using OpenTelemetry;
@@ -22,7 +20,7 @@ public class TmelTracingTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static TestHost BuildTracedHost(SignallingSpans spans, List<Metric>? metrics = null) =>
+    private static TestHost BuildTracedHost(List<Activity> spans, List<Metric>? metrics = null) =>
         TestHost.Build(configureHost: builder =>
         {
             OpenTelemetryBuilder otel = builder.Services.AddOpenTelemetry()
@@ -36,10 +34,11 @@ public class TmelTracingTests
     [Fact]
     public async Task EchoRequest_UnderATestRoot_SendProcessReplyAndReceive_AreOneTraceWithTheMessagingAttributes()
     {
-        var spans = new SignallingSpans();
+        var spans = new List<Activity>(); // the exporting processor adds one span at a time
         await using TestHost host = BuildTracedHost(spans);
         EchoClient client = await host.StartAndGetEchoClientAsync(Ct);
-        RpmsgDevice device = client.Device;
+        RpmsgAddress local = client.Device.Source;
+        RpmsgAddress remote = client.Device.Destination;
 
         ActivityTraceId traceId;
         using (Activity root = s_testSource.StartActivity("test echo", ActivityKind.Internal, parentContext: default)!)
@@ -49,33 +48,35 @@ public class TmelTracingTests
             await client.EchoAsync(new byte[24], Ct);
         }
 
-        Activity rootSpan = await spans.WaitForAsync(traceId, "test echo", Ct);
-        Activity send = await spans.WaitForAsync(traceId, "send tmel-echo", Ct);
-        Activity process = await spans.WaitForAsync(traceId, "process tmel-echo", Ct);
-        Activity reply = await spans.WaitForAsync(traceId, "sendto tmel-echo", Ct);
-        Activity receive = await spans.WaitForAsync(traceId, "receive tmel-echo", Ct);
+        // Stopping the host ends the simulator's handling too (its bus waits for the echo loop), so every span has ended.
+        await host.StopAsync(Ct);
+        Activity rootSpan = Assert.Single(spans, s => s.DisplayName == "test echo");
+        Activity send = Assert.Single(spans, s => s.DisplayName == "send tmel-echo" && s.TraceId == traceId);
+        Activity process = Assert.Single(spans, s => s.DisplayName == "process tmel-echo");
+        Activity reply = Assert.Single(spans, s => s.DisplayName == "sendto tmel-echo");
+        Activity receive = Assert.Single(spans, s => s.DisplayName == "receive tmel-echo" && s.TraceId == traceId);
 
         // The client's send: a Producer child of the test's root.
         Assert.Equal(ActivityKind.Producer, send.Kind);
         Assert.Equal(rootSpan.SpanId, send.ParentSpanId);
-        AssertMessaging(send, "send", "send", device.Source, device.Destination, 24);
+        AssertMessaging(send, "send", "send", local, remote, 24);
         Assert.False(string.IsNullOrEmpty(send.GetTagItem("messaging.message.id") as string));
         Assert.True(long.TryParse((string)send.GetTagItem("messaging.message.id")!, out _));
 
         // The simulator handles it: a Consumer child of the client's send, across the link (context carried out of band).
         Assert.Equal(ActivityKind.Consumer, process.Kind);
         Assert.Equal(send.SpanId, process.ParentSpanId);
-        AssertMessaging(process, "process", "process", device.Source, device.Destination, 24);
+        AssertMessaging(process, "process", "process", local, remote, 24);
 
         // Its reply: a Producer child of the process span, back to the client's address.
         Assert.Equal(ActivityKind.Producer, reply.Kind);
         Assert.Equal(process.SpanId, reply.ParentSpanId);
-        AssertMessaging(reply, "send", "sendto", device.Destination, device.Source, 24);
+        AssertMessaging(reply, "send", "sendto", remote, local, 24);
 
         // The client's pull read: a Client span linked to the reply's send.
         Assert.Equal(ActivityKind.Client, receive.Kind);
         Assert.Equal(rootSpan.SpanId, receive.ParentSpanId);
-        AssertMessaging(receive, "receive", "receive", device.Destination, device.Source, 24);
+        AssertMessaging(receive, "receive", "receive", remote, local, 24);
         Assert.Contains(receive.Links, link => link.Context.SpanId == reply.SpanId && link.Context.TraceId == reply.TraceId);
 
         // One trace for the whole request.
@@ -86,7 +87,7 @@ public class TmelTracingTests
     [Fact]
     public async Task LinkBringUpAndEcho_RecordLinkStateSpansAndQmpAndMessagingMetrics()
     {
-        var spans = new SignallingSpans();
+        var spans = new List<Activity>(); // the exporting processor adds one span at a time
         var exported = new List<Metric>();
         await using TestHost host = BuildTracedHost(spans, exported);
         IMeterFactory meters = host.Services.GetRequiredService<IMeterFactory>();
@@ -95,15 +96,16 @@ public class TmelTracingTests
 
         EchoClient client = await host.StartAndGetEchoClientAsync(Ct);
         await client.EchoAsync(new byte[25], Ct);
+        await host.StopAsync(Ct); // every span has ended, and the collection is no longer written
 
         // Link state spans: the local side's bring-up, one span per change, from and to.
-        Activity connected = await spans.WaitForAsync(span => span.DisplayName == "qmp link_state"
+        Activity connected = Assert.Single(spans, span => span.DisplayName == "qmp link_state"
             && Equals(span.GetTagItem("tmel.qmp.role"), "local")
-            && Equals(span.GetTagItem("tmel.qmp.link.state"), "ChannelConnected"), Ct);
+            && Equals(span.GetTagItem("tmel.qmp.link.state"), "ChannelConnected"));
         Assert.Equal("LocalConnecting", connected.GetTagItem("tmel.qmp.link.previous_state"));
         Assert.Equal(ActivityKind.Internal, connected.Kind);
 
-        // The 25-byte request went out as two fragments (24 + 1), after the link came up.
+        // The 25-byte request went out as two fragments (24 + 1); the local side sends nothing else.
         Assert.Equal(2, fragments.GetMeasurementSnapshot().Count(m => Equals(m.Tags["tmel.qmp.direction"], "sent") && Equals(m.Tags["tmel.qmp.role"], "local")));
         Assert.Contains(fragments.GetMeasurementSnapshot(), m => Equals(m.Tags["tmel.qmp.direction"], "received"));
 
@@ -131,36 +133,5 @@ public class TmelTracingTests
         Assert.Equal((long)source.Value, span.GetTagItem("messaging.rpmsg.source_address"));
         Assert.Equal((long)destination.Value, span.GetTagItem("messaging.rpmsg.destination_address"));
         Assert.Equal(bodySize, span.GetTagItem("messaging.message.body.size"));
-    }
-
-    /// <summary>The in-memory exporter's collection, which also tells waiters each span it receives.</summary>
-    private sealed class SignallingSpans : Collection<Activity>
-    {
-        private readonly Channel<Activity> _arrivals = Channel.CreateUnbounded<Activity>();
-        private readonly List<Activity> _seen = [];
-
-        public Task<Activity> WaitForAsync(ActivityTraceId traceId, string displayName, CancellationToken ct) =>
-            WaitForAsync(span => span.TraceId == traceId && span.DisplayName == displayName, ct);
-
-        public async Task<Activity> WaitForAsync(Func<Activity, bool> match, CancellationToken ct)
-        {
-            while (true)
-            {
-                Activity? found = _seen.FirstOrDefault(match);
-                if (found is not null)
-                {
-                    return found;
-                }
-
-                _seen.Add(await _arrivals.Reader.ReadAsync(ct));
-            }
-        }
-
-        protected override void InsertItem(int index, Activity item)
-        {
-            // The exporting processor calls this one span at a time; waiters read from the channel only.
-            base.InsertItem(index, item);
-            _arrivals.Writer.TryWrite(item);
-        }
     }
 }
