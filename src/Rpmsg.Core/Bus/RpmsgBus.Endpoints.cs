@@ -140,7 +140,9 @@ public sealed partial class RpmsgBus
             return default;
         }
 
-        return AwaitSendAsync(send, endpoint, CancellationToken.None);
+        // Waiting: on the endpoint's reusable operation (allocation-free), or, while another send on it waits, an async method.
+        RpmsgEndpoint.SendOperation? operation = endpoint.RentSendOperation();
+        return operation is null ? AwaitSendAsync(send, endpoint, CancellationToken.None) : operation.Start(send, _countSent);
     }
 
     /// <summary>The send path while someone listens: a Producer span that is current while the transport takes the message.</summary>

@@ -33,6 +33,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private int _disposed;
 
+    private readonly Action _countSent;
     private long _sendSequence;
     private bool _announcementsLive; // guarded by _gate: link-up was handled, so announcements are sent as they are made
     private long _messagesSent;
@@ -69,6 +70,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RpmsgBus>();
         _pool = new RpmsgMessagePool(256);
         _metrics = new RpmsgMetrics(meterFactory);
+        _countSent = () => Interlocked.Increment(ref _messagesSent);
         _lifecycleQueue = Channel.CreateBounded<LifecycleEvent>(new BoundedChannelOptions(options.LifecycleQueueCapacity)
         {
             SingleReader = true,

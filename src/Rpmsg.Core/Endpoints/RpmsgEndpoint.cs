@@ -34,6 +34,7 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
         Address = address;
         Device = device;
         _callback = callback;
+        _sendOperation = new SendOperation(this);
         if (callback is null)
         {
             _receiveOperation = new ReceiveOperation(this);
