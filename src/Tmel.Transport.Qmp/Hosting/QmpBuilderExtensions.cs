@@ -30,7 +30,7 @@ public static class QmpBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
-        services.AddOptionsWithValidateOnStart<QmpTransportOptions, QmpTransportOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<QmpTransportOptions, QmpTransportOptionsSectionValidator>();
         if (configure is not null)
         {
             services.Configure(configure);
