@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Rpmsg.Core;
+using Tmel.Services.Tests.ImageAuth.Images;
 using Tmel.Services.Tmelcom;
 using Tmel.Simulator.Tests.Support;
 using Tmel.Transport.Qmp;
@@ -63,7 +64,7 @@ public class ImageAuthHostileRequestTests
         QmpSharedBuffer elf = memory.Allocate(64);
         QmpSharedBuffer list = memory.Allocate(SecAuthRegionList.MaxByteLength + 8);
         QmpSharedBuffer carveOut = memory.Allocate(4096);
-        elf.Write(0, TestElf.Pattern(64, 9));
+        elf.Write(0, TestElfWriter.Pattern(64, 9));
         TmelcomBuffer elfBuffer = new(elf.BusAddress, 64);
         TmelcomBuffer listBuffer = new(list.BusAddress, 8);
         uint relocate = 1;

@@ -1,3 +1,4 @@
+using Tmel.Services.Tests.ImageAuth.Images;
 using Tmel.Services.Tmelcom;
 using Tmel.Simulator.Tests.Support;
 using Tmel.Transport.Qmp;
@@ -12,7 +13,7 @@ public class RegionListLoadedMemoryTests
     {
         var memory = new QmpSharedMemoryRegion(0x4000);
         QmpSharedBuffer carveOut = memory.Allocate(0x2000);
-        carveOut.Write(TestElf.Pattern(0x2000, 5));
+        carveOut.Write(TestElfWriter.Pattern(0x2000, 5));
         return (memory, carveOut);
     }
 
@@ -25,7 +26,7 @@ public class RegionListLoadedMemoryTests
 
         Assert.True(loaded.TryRead(LoadBase + 0x1000, bytes));
 
-        Assert.Equal(TestElf.Pattern(0x2000, 5).AsSpan(0x1000, 16).ToArray(), bytes);
+        Assert.Equal(TestElfWriter.Pattern(0x2000, 5).AsSpan(0x1000, 16).ToArray(), bytes);
     }
 
     [Theory]
@@ -76,7 +77,8 @@ public class RegionListLoadedMemoryTests
     [Fact]
     public void ElfLoadBase_IsTheLowestHashedPaddrRoundedDown()
     {
-        byte[] elf = TestElf.Build(
+        byte[] elf = TestElfWriter.Build(
+            is64: false,
             [new TestSegment(0x4A40_2345, new byte[8], 8), new TestSegment(0x4A40_1800, new byte[8], 8), new TestSegment(0x1000, [], 0)],
             entry: 0);
 
@@ -89,13 +91,13 @@ public class RegionListLoadedMemoryTests
     public void ElfLoadBase_TooShortOrNoElf_IsNull(int length)
     {
         Assert.Null(ElfLoadBase.TryCompute(new byte[length]));
-        Assert.Null(ElfLoadBase.TryCompute(TestElf.Pattern(200, 1)));
+        Assert.Null(ElfLoadBase.TryCompute(TestElfWriter.Pattern(200, 1)));
     }
 
     [Fact]
     public void ElfLoadBase_PhdrTableOutsideTheMetadata_IsNull()
     {
-        byte[] elf = TestElf.Build([new TestSegment(0x4A40_0000, new byte[8], 8)], entry: 0);
+        byte[] elf = TestElfWriter.Build(is64: false, [new TestSegment(0x4A40_0000, new byte[8], 8)], entry: 0);
 
         Assert.Null(ElfLoadBase.TryCompute(elf.AsSpan(0, 60)));
     }

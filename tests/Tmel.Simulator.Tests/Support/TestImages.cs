@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Microsoft.Extensions.Time.Testing;
 using Tmel.Services.ImageAuth;
+using Tmel.Services.Tests.ImageAuth.Images;
 
 namespace Tmel.Simulator.Tests.Support;
 
@@ -53,7 +54,21 @@ internal static class TestImages
 
     /// <summary>A signed three-segment image linked at <paramref name="baseAddress"/>.</summary>
     public static TsimImage Firmware(uint baseAddress = LinkAddress, int codeLength = 0x60, TsimSigningIdentity? identity = null, uint swId = SwId) =>
-        TsimImage.Parse(Sign(TestElf.Firmware(baseAddress, codeLength), identity, swId));
+        TsimImage.Parse(Sign(FirmwareElf(baseAddress, codeLength), identity, swId));
+
+    /// <summary>An ELF32 with three segments from <paramref name="baseAddress"/>: code, read-only data, data with a zero-filled tail.</summary>
+    public static byte[] FirmwareElf(uint baseAddress, int codeLength = 0x60)
+    {
+        uint data = baseAddress + (uint)((codeLength + 0xFFF) & ~0xFFF);
+        return TestElfWriter.Build(
+            is64: false,
+            [
+                new TestSegment(baseAddress, TestElfWriter.Pattern(codeLength, 1), (uint)codeLength),
+                new TestSegment(data, TestElfWriter.Pattern(0x30, 2), 0x30),
+                new TestSegment(data + 0x1000, TestElfWriter.Pattern(0x20, 3), 0x200),
+            ],
+            entry: baseAddress + 0x10);
+    }
 
     /// <summary>The offset, in the metadata, of the OEM signature's first byte (ELF32: header and phdrs, then the hash segment's parts).</summary>
     public static int SignatureOffset(ReadOnlySpan<byte> metadata)
