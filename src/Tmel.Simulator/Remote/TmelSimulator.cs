@@ -35,10 +35,10 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     public const uint RfcAddress = 0;
 
     private readonly ILogger _logger;
-    private readonly EchoService _echo;
+    private readonly ServiceEndpointLoop _echo;
     private readonly MeasurementStore _measurements = new();
-    private readonly TmelcomEndpointLoop _imageAuth;
-    private readonly TmelcomEndpointLoop _rfc;
+    private readonly ServiceEndpointLoop _imageAuth;
+    private readonly ServiceEndpointLoop _rfc;
     private int _started;
 
     /// <summary>Creates the simulator on the remote side of a mailbox window; nothing runs until <see cref="StartAsync"/>.</summary>
@@ -57,15 +57,18 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         SharedMemory = options.SharedMemory ?? new QmpSharedMemoryRegion();
         Link = new QmpLink(mailbox, QmpRole.Remote, options.Link, timeProvider, loggerFactory, options.MailboxTrace);
         Bus = new RpmsgBus(new QmpRpmsgTransport(Link, loggerFactory), null, timeProvider, loggerFactory);
-        _echo = new EchoService(Bus, loggerFactory.CreateLogger<EchoService>());
+        ILogger loopLogger = loggerFactory.CreateLogger<ServiceEndpointLoop>();
+        ILogger responderLogger = loggerFactory.CreateLogger<TmelcomResponder>();
+
+        // The diagnostic echo service answers every message with its own bytes.
+        _echo = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), EchoChannel, static request => request.Payload, loopLogger);
 
         var imageAuth = new ImageAuthService(SharedMemory, CopyFuses(options.Fuses), _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
-        ILogger loopLogger = loggerFactory.CreateLogger<TmelcomEndpointLoop>();
-        _imageAuth = new TmelcomEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), ImageAuthChannel, imageAuth, loopLogger);
-        _rfc = new TmelcomEndpointLoop(
+        _imageAuth = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), ImageAuthChannel, new TmelcomResponder(imageAuth, responderLogger).Respond, loopLogger);
+        _rfc = new ServiceEndpointLoop(
             Bus.CreateEndpoint(new RpmsgAddress(RfcAddress)),
             "tmelcom-rfc",
-            new RfcTmelcomService([imageAuth], loggerFactory.CreateLogger<RfcTmelcomService>()),
+            new TmelcomResponder(new RfcTmelcomService([imageAuth], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
             loopLogger);
     }
 
