@@ -11,11 +11,9 @@ public class DemoReportTests
         return (new DemoReport(output, json), output);
     }
 
-    [Fact]
-    public void Json_EachEvent_IsOneCompactObjectPerLine()
+    /// <summary>One of each transcript line, the same for the JSON and the text form.</summary>
+    private static void WriteEveryKindOfEvent(DemoReport report)
     {
-        (DemoReport report, StringWriter output) = Create(json: true);
-
         report.Header("hello");
         report.LinkState("local", "LocalConnecting", "ChannelConnected", 12.34567);
         report.Channel("tmel-echo", 1024, 53);
@@ -23,6 +21,14 @@ public class DemoReportTests
         report.Request("echo 2 B", "2 B", "TimeoutException", ok: false, 5000);
         report.Shutdown(ok: true, 2.5, "host stopped");
         report.Trace("echo 1 B", "0af7651916cd43dd8448eb211c80319c", ["send tmel-echo [producer]", "receive tmel-echo [client]"]);
+    }
+
+    [Fact]
+    public void Json_EachEvent_IsOneCompactObjectPerLine()
+    {
+        (DemoReport report, StringWriter output) = Create(json: true);
+
+        WriteEveryKindOfEvent(report);
         report.Error("run", "it broke");
         report.Result();
 
@@ -59,13 +65,7 @@ public class DemoReportTests
     {
         (DemoReport report, StringWriter output) = Create(json: false);
 
-        report.Header("hello");
-        report.LinkState("local", "LocalConnecting", "ChannelConnected", 12.34567);
-        report.Channel("tmel-echo", 1024, 53);
-        report.Request("echo 1 B", "1 B", "1 B", ok: true, 0.1234, "1 fragment each way");
-        report.Request("echo 2 B", "2 B", "TimeoutException", ok: false, 5000);
-        report.Shutdown(ok: true, 2.5, "host stopped");
-        report.Trace("echo 1 B", "0af7651916cd43dd8448eb211c80319c", ["send tmel-echo [producer]", "receive tmel-echo [client]"]);
+        WriteEveryKindOfEvent(report);
         report.Result();
 
         Assert.Equal(
