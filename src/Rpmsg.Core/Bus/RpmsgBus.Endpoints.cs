@@ -151,9 +151,7 @@ public sealed partial class RpmsgBus
         string operation = OperationName(endpoint, source, destination, trying: false);
         string channel = endpoint.SendChannelName(destination);
         long started = _timeProvider.GetTimestamp();
-        using Activity? activity = RpmsgInstrumentation.IsTracing
-            ? RpmsgInstrumentation.StartSend(operation, channel, source, destination, payload.Length, Interlocked.Increment(ref _sendSequence))
-            : null;
+        using Activity? activity = StartSendActivity(operation, channel, source, destination, payload.Length);
         try
         {
             await SendCoreAsync(endpoint, source, destination, payload, cancellationToken).ConfigureAwait(false);
@@ -173,9 +171,7 @@ public sealed partial class RpmsgBus
         string operation = OperationName(endpoint, source, destination, trying: true);
         string channel = endpoint.SendChannelName(destination);
         long started = _timeProvider.GetTimestamp();
-        using Activity? activity = RpmsgInstrumentation.IsTracing
-            ? RpmsgInstrumentation.StartSend(operation, channel, source, destination, payload.Length, Interlocked.Increment(ref _sendSequence))
-            : null;
+        using Activity? activity = StartSendActivity(operation, channel, source, destination, payload.Length);
         bool sent;
         try
         {
@@ -199,6 +195,12 @@ public sealed partial class RpmsgBus
         _metrics.RecordSend(operation, channel, _timeProvider.GetElapsedTime(started), error: null);
         return true;
     }
+
+    /// <summary>Starts the send's Producer span when someone listens, numbering the message with the bus's send sequence.</summary>
+    private Activity? StartSendActivity(string operation, string channel, RpmsgAddress source, RpmsgAddress destination, int length) =>
+        RpmsgInstrumentation.IsTracing
+            ? RpmsgInstrumentation.StartSend(operation, channel, source, destination, length, Interlocked.Increment(ref _sendSequence))
+            : null;
 
     /// <summary>The rpmsg verb, as <c>messaging.operation.name</c>: send, sendto or send_offchannel, with "try" for the non-waiting ones.</summary>
     private static string OperationName(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, bool trying) =>

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Tmel.Cli.Commands;
 
 namespace Tmel.Cli.Bench;
 
@@ -44,7 +44,7 @@ internal static class BenchReport
                         ["allocatedBytesPerOp"] = Math.Round(r.AllocatedBytesPerOperation, 1),
                         ["operations"] = r.Operations,
                     };
-                    output.WriteLine(line.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+                    output.WriteLine(line.ToJsonString(CliJson.Lines));
                 }
                 else
                 {

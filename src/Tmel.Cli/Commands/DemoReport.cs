@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Tmel.Cli.Commands;
@@ -8,8 +6,6 @@ namespace Tmel.Cli.Commands;
 /// <summary>The demo's transcript: readable lines, or one JSON object per line (<c>--json</c>) with the same content.</summary>
 internal sealed class DemoReport(TextWriter output, bool json)
 {
-    // Readable JSON lines: messages keep their quotes and '+' (the default encoder writes \u0027 and \u002B); nothing here goes into HTML.
-    private static readonly JsonSerializerOptions s_compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public int Steps { get; private set; }
 
@@ -147,5 +143,5 @@ internal sealed class DemoReport(TextWriter output, bool json)
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private void Write(JsonObject line) => output.WriteLine(line.ToJsonString(s_compact));
+    private void Write(JsonObject line) => output.WriteLine(line.ToJsonString(CliJson.Lines));
 }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Tmel.Transport.Qmp;
 
@@ -13,10 +11,6 @@ namespace Tmel.Cli.Commands;
 internal sealed class MailboxTraceFile
 {
     private const int MaxWrites = 1_000_000;
-
-    // Compact, and readable as an operator reads it: '+' in the offset and quotes stay as they are (the default encoder
-    // writes \u002B). Nothing here is embedded in HTML.
-    private static readonly JsonSerializerOptions s_lineOptions = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ConcurrentQueue<QmpMailboxWrite> _writes = new();
     private int _count;
 
@@ -56,7 +50,7 @@ internal sealed class MailboxTraceFile
                 ["rem_frag_count"] = d.RemainingFragments,
             },
         };
-        return line.ToJsonString(s_lineOptions);
+        return line.ToJsonString(CliJson.Lines);
     }
 
     public async Task<int> SaveAsync(string path, CancellationToken cancellationToken)
