@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Tmel.Cli.Hosting;
 using Tmel.Services;
 using Tmel.Services.ImageAuth;
 using Tmel.Services.Tmelcom;
@@ -50,26 +48,5 @@ internal sealed partial class DemoRunner
             await client.TearDownAsync(image.SoftwareId, ct).ConfigureAwait(false);
             return (true, "status 0", $"measurements: {simulator.Measurements.Count}");
         }).ConfigureAwait(false);
-    }
-
-    /// <summary>Runs one request under its own root span and reports it; a typed failure is a failed step, not a crash.</summary>
-    private async Task StepAsync(string step, string request, TimeProvider time, Func<Task<(bool Ok, string Response, string Detail)>> run)
-    {
-        using Activity? root = TmelTelemetry.Source.StartActivity($"demo {step}", ActivityKind.Internal, parentContext: default);
-        long started = time.GetTimestamp();
-        try
-        {
-            (bool ok, string response, string detail) = await run().ConfigureAwait(false);
-            _report.Request(step, request, response, ok, time.GetElapsedTime(started).TotalMilliseconds, detail);
-        }
-        catch (Exception ex) when (ex is Rpmsg.Core.RpmsgException or TimeoutException or TsimImageException)
-        {
-            _report.Request(step, request, ex.GetType().Name, ok: false, time.GetElapsedTime(started).TotalMilliseconds, ex.Message);
-        }
-
-        if (root is not null)
-        {
-            _traces.Add((step, root.TraceId));
-        }
     }
 }

@@ -93,27 +93,36 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
         EchoClient client = await services.GetRequiredService<EchoDriver>().WaitForClientAsync(settings.Timeout, time, ct).ConfigureAwait(false);
         foreach (int size in s_echoSizes)
         {
-            string step = $"echo {size} B";
             byte[] request = new byte[size];
             Random.Shared.NextBytes(request);
-            using Activity? root = TmelTelemetry.Source.StartActivity($"demo {step}", ActivityKind.Internal, parentContext: default);
-            long started = time.GetTimestamp();
-            try
+            await StepAsync($"echo {size} B", $"{size} B", time, async () =>
             {
                 byte[] reply = await client.EchoAsync(request, ct).ConfigureAwait(false);
                 bool same = reply.AsSpan().SequenceEqual(request);
                 int fragments = Math.Max(1, (size + 23) / 24);
-                _report.Request(step, $"{size} B", $"{reply.Length} B", same, time.GetElapsedTime(started).TotalMilliseconds, same ? $"{fragments} fragment{(fragments == 1 ? string.Empty : "s")} each way" : "the reply differs from the request");
-            }
-            catch (Exception ex) when (ex is RpmsgException or TimeoutException)
-            {
-                _report.Request(step, $"{size} B", ex.GetType().Name, ok: false, time.GetElapsedTime(started).TotalMilliseconds, ex.Message);
-            }
+                return (same, $"{reply.Length} B", same ? $"{fragments} fragment{(fragments == 1 ? string.Empty : "s")} each way" : "the reply differs from the request");
+            }).ConfigureAwait(false);
+        }
+    }
 
-            if (root is not null)
-            {
-                _traces.Add((step, root.TraceId));
-            }
+    /// <summary>Runs one request under its own root span and reports it; a typed failure is a failed step, not a crash.</summary>
+    private async Task StepAsync(string step, string request, TimeProvider time, Func<Task<(bool Ok, string Response, string Detail)>> run)
+    {
+        using Activity? root = TmelTelemetry.Source.StartActivity($"demo {step}", ActivityKind.Internal, parentContext: default);
+        long started = time.GetTimestamp();
+        try
+        {
+            (bool ok, string response, string detail) = await run().ConfigureAwait(false);
+            _report.Request(step, request, response, ok, time.GetElapsedTime(started).TotalMilliseconds, detail);
+        }
+        catch (Exception ex) when (ex is Rpmsg.Core.RpmsgException or TimeoutException or TsimImageException)
+        {
+            _report.Request(step, request, ex.GetType().Name, ok: false, time.GetElapsedTime(started).TotalMilliseconds, ex.Message);
+        }
+
+        if (root is not null)
+        {
+            _traces.Add((step, root.TraceId));
         }
     }
 
