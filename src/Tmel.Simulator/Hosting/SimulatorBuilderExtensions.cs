@@ -26,7 +26,12 @@ public static class SimulatorBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
-        services.AddOptions<TmelSimulatorOptions>();
+        // What the user left unset comes from the host: the wire trace, and one shared-memory region for both sides.
+        services.AddOptions<TmelSimulatorOptions>().PostConfigure<IServiceProvider>((options, provider) =>
+        {
+            options.MailboxTrace ??= provider.GetService<QmpMailboxTrace>()?.Sink;
+            options.SharedMemory ??= provider.GetRequiredService<QmpSharedMemoryRegion>();
+        });
         if (configure is not null)
         {
             services.Configure(configure);
@@ -43,23 +48,9 @@ public static class SimulatorBuilderExtensions
         return builder.UseQmp();
     }
 
-    private static TmelSimulator CreateSimulator(IServiceProvider services)
-    {
-        TmelSimulatorOptions configured = services.GetRequiredService<IOptions<TmelSimulatorOptions>>().Value;
-        Action<QmpMailboxWrite>? trace = services.GetService<QmpMailboxTrace>()?.Sink;
-        var options = new TmelSimulatorOptions
-        {
-            Link = configured.Link,
-            MailboxTrace = configured.MailboxTrace ?? trace,
-            Fuses = configured.Fuses,
-
-            // One region for both sides: the host's link and drivers use the same one.
-            SharedMemory = configured.SharedMemory ?? services.GetRequiredService<QmpSharedMemoryRegion>(),
-        };
-        return new TmelSimulator(
-            services.GetRequiredService<InMemoryQmpWindow>().Remote,
-            options,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetService<ILoggerFactory>());
-    }
+    private static TmelSimulator CreateSimulator(IServiceProvider services) => new(
+        services.GetRequiredService<InMemoryQmpWindow>().Remote,
+        services.GetRequiredService<IOptions<TmelSimulatorOptions>>().Value,
+        services.GetRequiredService<TimeProvider>(),
+        services.GetService<ILoggerFactory>());
 }
