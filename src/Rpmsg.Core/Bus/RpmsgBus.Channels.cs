@@ -21,11 +21,19 @@ public sealed partial class RpmsgBus
             ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
         }
 
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return await WaitForDeviceAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The timeout cancels the wait itself, so a timed-out waiter leaves the bus's waiter list at once.
+        using var timer = new CancellationTokenSource(timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
-            return await WaitForDeviceAsync(name, cancellationToken).WaitAsync(timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            return await WaitForDeviceAsync(name, linked.Token).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No device for channel '{name}' appeared within {timeout.TotalMilliseconds:0.###} ms.");
         }

@@ -10,6 +10,18 @@ public sealed partial class RpmsgBus
     private readonly List<IRpmsgDriver> _drivers = [];
     private readonly List<(string Name, TaskCompletionSource<RpmsgDevice> Waiter)> _deviceWaiters = [];
 
+    /// <summary>Gets how many device waits are pending (for tests: a wait that ended must not stay listed).</summary>
+    internal int PendingDeviceWaits
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _deviceWaiters.Count;
+            }
+        }
+    }
+
     /// <summary>Gets a snapshot of the devices on the bus.</summary>
     public IReadOnlyList<RpmsgDevice> Devices => SnapshotDevices();
 

@@ -69,9 +69,16 @@ public abstract class RpmsgClientDriver<TClient> : IRpmsgDriver
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async Task<TClient> WaitForClientAsync(TimeSpan timeout, TimeProvider? timeProvider, CancellationToken cancellationToken = default)
     {
+        Task<TClient> current;
+        lock (_lock)
+        {
+            current = _current.Task;
+        }
+
         try
         {
-            return await WaitForClientAsync(cancellationToken).WaitAsync(timeout, timeProvider ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            // One wait on the client source itself: a timed-out wait takes its continuation off the source again.
+            return await current.WaitAsync(timeout, timeProvider ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
