@@ -124,6 +124,8 @@ public sealed partial class RpmsgBus
                     _announcementsLive = false;
                 }
 
+                SignalLinkDown();
+
                 foreach (RpmsgDevice device in SnapshotDevices())
                 {
                     if (device.IsAnnounced)

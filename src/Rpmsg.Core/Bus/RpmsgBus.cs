@@ -31,6 +31,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     private readonly RpmsgMetrics _metrics;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _disposing = new();
+    private CancellationTokenSource _linkDown = new(); // guarded by _gate: cancelled by the next link-down, then replaced
     private int _disposed;
 
     private readonly Action _countSent;
@@ -90,6 +91,23 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     /// <summary>Gets a value indicating whether the link to the peer is up.</summary>
     public bool IsLinkUp => _transport.IsLinkUp;
 
+    /// <summary>Gets a token that is cancelled the next time the bus handles a link-down (or when the bus is disposed).</summary>
+    /// <remarks>
+    /// A link-down ends every exchange in flight: whatever the peer had not answered by then it will never answer. So a
+    /// client that waits for a late reply (for example at a fixed address, which cannot be retired) can stop waiting
+    /// when this token fires. Read the property again after it fired to watch for the next link-down.
+    /// </remarks>
+    public CancellationToken LinkDown
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _linkDown.Token;
+            }
+        }
+    }
+
     /// <summary>Gets the bus's clock (what its users should measure their own waits with).</summary>
     public TimeProvider TimeProvider => _timeProvider;
 
@@ -116,6 +134,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
         }
 
         await _disposing.CancelAsync().ConfigureAwait(false);
+        SignalLinkDown();
         _lifecycleQueue.Writer.TryComplete();
         await _lifecycleWorker.ConfigureAwait(false);
 
@@ -157,6 +176,23 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
+
+    /// <summary>Fires <see cref="LinkDown"/> and, unless the bus is disposed (its token then stays cancelled), arms a fresh token for the next link-down.</summary>
+    private void SignalLinkDown()
+    {
+        CancellationTokenSource fired;
+        lock (_gate)
+        {
+            fired = _linkDown;
+            if (!IsDisposed)
+            {
+                _linkDown = new CancellationTokenSource();
+            }
+        }
+
+        // Callbacks run outside the lock; the fired source has no timer, so nothing is left to release.
+        fired.Cancel();
+    }
 
     /// <summary>Receives the transport's events; kept private so they are not part of the bus's public surface.</summary>
     private sealed class TransportHandler(RpmsgBus bus) : IRpmsgTransportHandler

@@ -35,4 +35,10 @@ public enum RpmsgError
 
     /// <summary>The request was delivered, but the remote service sent no answer within the caller's response timeout; it may have been carried out.</summary>
     ResponseTimeout,
+
+    /// <summary>
+    /// The request was not sent: an earlier request to the same service was abandoned (cancelled or timed out) and its
+    /// late reply, which could otherwise answer this request, neither arrived nor was ruled out by a link reset in time.
+    /// </summary>
+    LateReplyPending,
 }

@@ -1,64 +1,51 @@
+using Microsoft.Extensions.Logging;
 using Rpmsg.Core;
+using Tmel.Services.Internal;
 
 namespace Tmel.Services.Echo;
 
 /// <summary>The typed client of the simulator's diagnostic echo service: sends bytes and returns what comes back.</summary>
-/// <remarks>Thread-safe; one request at a time (QMP carries one message in flight per direction, and replies are matched by order).</remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The semaphore's wait handle is never created, so it holds nothing to dispose.")]
+/// <remarks>
+/// Thread-safe; one request at a time (QMP carries one message in flight per direction, and a reply is the next message to
+/// the request's address). A request abandoned after it may have been delivered (cancelled, timed out) retires its
+/// address, so its late reply can never be returned to a later call (docs/late-replies.md).
+/// </remarks>
 public sealed class EchoClient
 {
     /// <summary>The channel name the echo service is announced under.</summary>
     public const string ChannelName = "tmel-echo";
 
-    private readonly RpmsgEndpoint _endpoint;
-    private readonly TimeSpan _responseTimeout;
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly RequestLane _lane;
 
-    internal EchoClient(RpmsgDevice device, TimeSpan responseTimeout)
+    internal EchoClient(RpmsgDevice device, RequestLaneSettings settings, ILogger logger)
     {
-        _endpoint = device.DefaultEndpoint ?? throw new InvalidOperationException("The echo device has no default endpoint.");
         Device = device;
-        _responseTimeout = responseTimeout;
+        _lane = RequestLane.ForDevice(device, settings, device.Bus.TimeProvider, logger);
     }
 
     /// <summary>Gets the device this client talks through.</summary>
     public RpmsgDevice Device { get; }
 
+    internal RequestLane Lane => _lane;
+
     /// <summary>Sends <paramref name="payload"/> to the echo service and returns the reply's bytes.</summary>
     /// <param name="payload">Up to the bus's MTU bytes.</param>
     /// <param name="cancellationToken">Ends the call.</param>
     /// <returns>The reply's bytes.</returns>
-    /// <exception cref="TimeoutException">No reply arrived within the driver's response timeout.</exception>
-    /// <exception cref="RpmsgException">The send failed (link down, transmit timeout), or the device went away (<see cref="RpmsgEndpointClosedException"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No reply within the driver's response timeout (<see cref="RpmsgError.ResponseTimeout"/>), no transmit room (<see cref="RpmsgError.TxTimeout"/>), or earlier abandoned requests still wait for their late replies (<see cref="RpmsgError.LateReplyPending"/>; not sent).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device went away, or the bus was disposed.</exception>
+    /// <exception cref="RpmsgException">The link is down.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The payload is larger than the MTU.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async Task<byte[]> EchoAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (payload.Length > Device.Bus.Mtu)
         {
-            await _endpoint.SendAsync(payload, cancellationToken).ConfigureAwait(false);
-            using RpmsgMessage reply = await ReceiveWithTimeoutAsync(cancellationToken).ConfigureAwait(false);
-            return reply.Span.ToArray();
+            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"The payload is {payload.Length} bytes; the bus carries at most {Device.Bus.Mtu}.");
         }
-        finally
-        {
-            _oneAtATime.Release();
-        }
-    }
 
-    private async Task<RpmsgMessage> ReceiveWithTimeoutAsync(CancellationToken cancellationToken)
-    {
-        // The timeout cancels the receive itself, so no abandoned wait is left on the endpoint to swallow a later reply.
-        using var timeout = new CancellationTokenSource(_responseTimeout, Device.Bus.TimeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            return await _endpoint.ReceiveAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The echo service did not answer within {_responseTimeout.TotalMilliseconds:0.###} ms.");
-        }
+        using RequestLane.Turn turn = await _lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using RpmsgMessage reply = await turn.RequestAsync(payload, static _ => true, buffers: null, cancellationToken).ConfigureAwait(false);
+        return reply.Span.ToArray();
     }
 }

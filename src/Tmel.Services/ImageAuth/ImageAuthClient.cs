@@ -13,7 +13,10 @@ namespace Tmel.Services.ImageAuth;
 /// <para>
 /// Get one from <see cref="RpmsgClientDriver{TClient}.WaitForClientAsync(CancellationToken)"/>. The client works on any rpmsg transport: it speaks
 /// TMELCOM on the device's endpoint and puts what does not fit in a packet into the <see cref="IRpmsgSharedMemory"/> it
-/// was given. Every shared-memory buffer a call allocates is freed before the call returns, whatever the outcome.
+/// was given. Every shared-memory buffer a call allocates is freed before the call returns, whatever the outcome, except
+/// when the call is abandoned (cancelled, timed out) after its request may have reached TME-L: TME-L may still write its
+/// answer into them, so they are freed once its late reply arrived, the link or device went away, or
+/// <see cref="ImageAuthClientOptions.LateReplyHold"/> passed (docs/late-replies.md).
 /// </para>
 /// <para>
 /// Thread-safe: one request is in flight per client, later calls wait their turn (their token ends the wait). Failures:
@@ -29,24 +32,26 @@ public partial class ImageAuthClient
 {
     private readonly RpmsgDevice _device = null!;
     private readonly IRpmsgSharedMemory _memory = null!;
-    private readonly TmelcomExchange _exchange = null!;
+    private readonly RequestLane _lane = null!;
     private readonly ILogger _logger = null!;
 
-    internal ImageAuthClient(RpmsgDevice device, RpmsgEndpoint endpoint, IRpmsgSharedMemory memory, TimeSpan responseTimeout, TimeProvider time, ILogger logger)
+    internal ImageAuthClient(RpmsgDevice? device, RequestLane lane, IRpmsgSharedMemory memory, ILogger logger)
     {
-        _device = device;
+        _device = device!;
         _memory = memory;
         _logger = logger;
-        _exchange = new TmelcomExchange(endpoint, responseTimeout, time, logger);
+        _lane = lane;
     }
+
+    internal RequestLane Lane => _lane;
 
     /// <summary>Initializes a client that is not bound to a device, for test doubles.</summary>
     protected ImageAuthClient()
     {
     }
 
-    /// <summary>Gets the rpmsg device the client talks to.</summary>
-    public virtual RpmsgDevice Device => _device;
+    /// <summary>Gets the rpmsg device the client talks to; <see langword="null"/> for a client at address 0 (<see cref="TmelcomAddressZeroClient"/>).</summary>
+    public virtual RpmsgDevice? Device => _device;
 
     /// <summary>Authenticates a loaded image: SEC_AUTH with the image's metadata and the memory it was loaded into.</summary>
     /// <param name="swId">The software id (the RFC's <c>sw_id</c>, the PAS id); the image's common metadata must name the same.</param>
@@ -67,7 +72,7 @@ public partial class ImageAuthClient
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="metadata"/> or <paramref name="loadedImage"/> is empty, or the carve-out would run past the 32-bit address space.</exception>
     /// <exception cref="TmelServiceException">TME-L refused the request or the image; <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why (docs/image-auth.md has the table).</exception>
     /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers (<see cref="RpmsgSharedMemoryError.OutOfMemory"/>).</exception>
-    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), no transmit room (<see cref="RpmsgError.TxTimeout"/>), or earlier abandoned requests still wait for their late replies (<see cref="RpmsgError.LateReplyPending"/>; the request was not sent).</exception>
     /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
     /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
     /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
@@ -81,8 +86,8 @@ public partial class ImageAuthClient
             throw new ArgumentOutOfRangeException(nameof(loadBase), loadBase, $"A {loadedImage.Length}-byte image at 0x{loadBase:X} runs past the 32-bit address space.");
         }
 
-        using TmelcomExchange.Slot slot = await _exchange.EnterAsync(cancellationToken).ConfigureAwait(false);
-        var buffers = new SharedBuffers(_memory);
+        using RequestLane.Turn turn = await _lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+        var buffers = new RequestBuffers(_memory);
         try
         {
             IRpmsgSharedBuffer elf = buffers.Allocate(metadata.Length);
@@ -100,8 +105,10 @@ public partial class ImageAuthClient
             WriteRequest(regionList, message, new SecAuthRegion(carveOut.BusAddress, (uint)carveOut.Length), request);
             Log.Authenticating(_logger, swId, metadata.Length, loadedImage.Length, relocate);
 
-            TmelcomPacket reply = await _exchange.ExchangeAsync(
+            TmelcomPacket reply = await TmelcomExchange.ExchangeAsync(
+                turn,
                 TmelcomPacket.CreateSram(SecAuthRequest.Uid, message.BusAddress, SecAuthRequest.MessageSize),
+                buffers,
                 cancellationToken).ConfigureAwait(false);
             SecAuthResponse response = ReadResponse(reply, message);
             Log.Authenticated(_logger, swId, response.EntryAddress);
@@ -114,7 +121,8 @@ public partial class ImageAuthClient
         }
         finally
         {
-            buffers.FreeAll();
+            // Nothing left to free when the request was abandoned: the lane holds its buffers until TME-L is done with them.
+            buffers.Release();
         }
     }
 
@@ -127,7 +135,7 @@ public partial class ImageAuthClient
     /// <exception cref="ArgumentOutOfRangeException">The image has no loadable segment, or its carve-out runs past the 32-bit address space.</exception>
     /// <exception cref="TmelServiceException">TME-L refused the request or the image; <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why.</exception>
     /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers (<see cref="RpmsgSharedMemoryError.OutOfMemory"/>).</exception>
-    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), no transmit room (<see cref="RpmsgError.TxTimeout"/>), or earlier abandoned requests still wait for their late replies (<see cref="RpmsgError.LateReplyPending"/>; the request was not sent).</exception>
     /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
     /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
     /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
@@ -143,7 +151,7 @@ public partial class ImageAuthClient
     /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
     /// <returns>A task that completes when TME-L confirmed the tear-down.</returns>
     /// <exception cref="TmelServiceException">TME-L refused, for example <see cref="TmelStatus.BadParameter"/> for an sw_id that is not authenticated.</exception>
-    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), no transmit room (<see cref="RpmsgError.TxTimeout"/>), or earlier abandoned requests still wait for their late replies (<see cref="RpmsgError.LateReplyPending"/>; the request was not sent).</exception>
     /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
     /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
     /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
@@ -154,10 +162,10 @@ public partial class ImageAuthClient
         TearDownRequest.Encode(new TearDownRequest(swId), message);
         TmelcomPacket request = TmelcomPacket.CreateInline(TearDownRequest.Uid, message);
 
-        using TmelcomExchange.Slot slot = await _exchange.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using RequestLane.Turn turn = await _lane.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            TmelcomPacket reply = await _exchange.ExchangeAsync(request, cancellationToken).ConfigureAwait(false);
+            TmelcomPacket reply = await TmelcomExchange.ExchangeAsync(turn, request, buffers: null, cancellationToken).ConfigureAwait(false);
             reply.ThrowIfFailed();
             if (reply.IpcType != TmelcomIpcType.MailboxOnly || reply.MessageLength < TearDownRequest.MessageSize)
             {
@@ -198,28 +206,5 @@ public partial class ImageAuthClient
         SecAuthResponse response = SecAuthResponse.Decode(bytes);
         response.ThrowIfFailed();
         return response;
-    }
-
-    /// <summary>The buffers of one call, freed together on every path.</summary>
-    private readonly struct SharedBuffers(IRpmsgSharedMemory memory)
-    {
-        private readonly List<IRpmsgSharedBuffer> _allocated = new(4);
-
-        public IRpmsgSharedBuffer Allocate(int length)
-        {
-            IRpmsgSharedBuffer buffer = memory.Allocate(length);
-            _allocated.Add(buffer);
-            return buffer;
-        }
-
-        public void FreeAll()
-        {
-            foreach (IRpmsgSharedBuffer buffer in _allocated)
-            {
-                memory.Free(buffer);
-            }
-
-            _allocated.Clear();
-        }
     }
 }

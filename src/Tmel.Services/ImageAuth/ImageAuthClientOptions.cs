@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Tmel.Services.Internal;
 
 namespace Tmel.Services.ImageAuth;
 
@@ -13,9 +14,33 @@ public sealed class ImageAuthClientOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan ResponseTimeout { get; set; } = DefaultResponseTimeout;
 
+    /// <summary>
+    /// Gets or sets how long a request that was abandoned (cancelled, timed out) after it may have reached TME-L is held for
+    /// its late reply: its address is not reused and its shared-memory buffers are not freed until the late reply arrived,
+    /// the link or device went away, or this much time passed (docs/late-replies.md).
+    /// </summary>
+    /// <value>Default 60 s (twice the RFC's response timeout); from 1 ms to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan LateReplyHold { get; set; } = RequestLaneSettings.DefaultLateReplyHold;
+
+    /// <summary>
+    /// Gets or sets how many abandoned requests a client holds at once; with all of them held, a new request waits up to
+    /// <see cref="ResponseTimeout"/> for one to settle, then fails with <see cref="Rpmsg.Core.RpmsgError.LateReplyPending"/>.
+    /// A client at address 0 holds one whatever this says: it cannot change address.
+    /// </summary>
+    /// <value>Default 8; from 1 to 64.</value>
+    [Range(1, 64)]
+    public int MaxAbandonedRequests { get; set; } = RequestLaneSettings.DefaultMaxAbandoned;
+
+    internal RequestLaneSettings LaneSettings => new(ResponseTimeout, LateReplyHold, MaxAbandonedRequests);
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ResponseTimeout, TimeSpan.FromMilliseconds(1), nameof(ResponseTimeout));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ResponseTimeout, TimeSpan.FromHours(1), nameof(ResponseTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(LateReplyHold, TimeSpan.FromMilliseconds(1), nameof(LateReplyHold));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(LateReplyHold, TimeSpan.FromHours(1), nameof(LateReplyHold));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAbandonedRequests, 1, nameof(MaxAbandonedRequests));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxAbandonedRequests, 64, nameof(MaxAbandonedRequests));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
+using Tmel.Services.Internal;
 
 namespace Tmel.Services.ImageAuth;
 
@@ -27,7 +28,7 @@ public sealed partial class ImageAuthDriver : RpmsgClientDriver<ImageAuthClient>
     public const string ChannelName = "tmel-image-auth";
 
     private readonly IRpmsgSharedMemory _memory;
-    private readonly TimeSpan _responseTimeout;
+    private readonly RequestLaneSettings _settings;
     private readonly TimeProvider? _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -46,7 +47,7 @@ public sealed partial class ImageAuthDriver : RpmsgClientDriver<ImageAuthClient>
         options ??= new ImageAuthClientOptions();
         options.Validate();
         _memory = sharedMemory;
-        _responseTimeout = options.ResponseTimeout;
+        _settings = options.LaneSettings;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ImageAuthDriver>();
@@ -55,15 +56,9 @@ public sealed partial class ImageAuthDriver : RpmsgClientDriver<ImageAuthClient>
     /// <inheritdoc/>
     protected override ImageAuthClient CreateClient(RpmsgDevice device)
     {
-        RpmsgEndpoint endpoint = device.DefaultEndpoint
-            ?? throw new InvalidOperationException($"Device {device} has no default endpoint.");
-        var client = new ImageAuthClient(
-            device,
-            endpoint,
-            _memory,
-            _responseTimeout,
-            _timeProvider ?? device.Bus.TimeProvider,
-            _loggerFactory.CreateLogger<ImageAuthClient>());
+        ILogger<ImageAuthClient> logger = _loggerFactory.CreateLogger<ImageAuthClient>();
+        RequestLane lane = RequestLane.ForDevice(device, _settings, _timeProvider ?? device.Bus.TimeProvider, logger);
+        var client = new ImageAuthClient(device, lane, _memory, logger);
         Log.Bound(_logger, device.Name, device.Destination.Value);
         return client;
     }

@@ -40,7 +40,7 @@ public sealed class EchoClientTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task EchoAsync_NoReplyWithinTheTimeout_TimeoutException_AndTheNextCallStillGetsItsReply()
+    public async Task EchoAsync_NoReplyWithinTheTimeout_ResponseTimeout_AndTheNextCallStillGetsItsReply()
     {
         EchoClient client = await BindAsync(new EchoDriver(TimeSpan.FromSeconds(2)));
 
@@ -48,7 +48,8 @@ public sealed class EchoClientTests : IAsyncDisposable
         using (RpmsgMessage unanswered = await _service.ReceiveAsync(Ct))
         {
             _time.Advance(TimeSpan.FromSeconds(2));
-            TimeoutException timeout = await Assert.ThrowsAsync<TimeoutException>(() => first);
+            RpmsgTimeoutException timeout = await Assert.ThrowsAsync<RpmsgTimeoutException>(() => first);
+            Assert.Equal(RpmsgError.ResponseTimeout, timeout.Error);
             Assert.Contains("2000 ms", timeout.Message, StringComparison.Ordinal);
         }
 

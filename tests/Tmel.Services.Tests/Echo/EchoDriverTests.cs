@@ -92,8 +92,9 @@ public sealed class EchoDriverTests : IAsyncLifetime
         Assert.False(echo.IsCompleted);
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        TimeoutException ex = await Assert.ThrowsAsync<TimeoutException>(() => echo);
-        Assert.Equal("The echo service did not answer within 2000 ms.", ex.Message);
+        RpmsgTimeoutException ex = await Assert.ThrowsAsync<RpmsgTimeoutException>(() => echo);
+        Assert.Equal(RpmsgError.ResponseTimeout, ex.Error);
+        Assert.Equal("tmel-echo did not answer within 2000 ms; the request was delivered and may have been carried out.", ex.Message);
     }
 
     [Fact]

@@ -17,11 +17,11 @@ internal sealed class FakeImageAuthService : IAsyncDisposable
     private readonly FakeSharedMemory _memory;
     private readonly Task _loop;
 
-    public FakeImageAuthService(RpmsgBus bus, FakeSharedMemory memory)
+    public FakeImageAuthService(RpmsgBus bus, FakeSharedMemory memory, RpmsgAddress? address = null)
     {
         _bus = bus;
         _memory = memory;
-        Endpoint = bus.CreateEndpoint(RpmsgAddress.Any);
+        Endpoint = bus.CreateEndpoint(address ?? RpmsgAddress.Any);
         _loop = Task.Run(RunAsync);
     }
 

@@ -122,7 +122,7 @@ public class ImageAuthClientTests
     }
 
     [Fact]
-    public async Task AuthenticateAsync_NoAnswer_ThrowsResponseTimeoutAfterThirtySeconds_AndFreesEveryBuffer()
+    public async Task AuthenticateAsync_NoAnswer_ThrowsResponseTimeoutAfterThirtySeconds_AndFreesEveryBufferOnceTheHoldPassed()
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = _ => null;
@@ -137,6 +137,9 @@ public class ImageAuthClientTests
         var ex = await Assert.ThrowsAsync<RpmsgTimeoutException>(() => call);
         Assert.Equal(RpmsgError.ResponseTimeout, ex.Error);
         Assert.Equal(TimeSpan.FromSeconds(30), ex.Timeout);
+        Assert.NotEqual(rig.Memory.Size, rig.Memory.FreeBytes);                   // and may still write its answer there
+        rig.Time.Advance(new ImageAuthClientOptions().LateReplyHold);
+        await rig.Client.Lane.WhenNoneHeldAsync(Ct);
         Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
     }
 
@@ -159,19 +162,24 @@ public class ImageAuthClientTests
     }
 
     [Fact]
-    public async Task AuthenticateAsync_CancelledWhileWaitingForAnswer_ThrowsCallersCancellation_AndFreesEveryBuffer()
+    public async Task AuthenticateAsync_CancelledWhileWaitingForAnswer_ThrowsCallersCancellation_AndHoldsTheBuffersUntilTheLateReply()
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
         rig.Service.Responder = _ => null;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
 
         Task<ImageAuthResult> call = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, cts.Token);
-        await rig.Service.Requests.Reader.ReadAsync(Ct);
+        FakeImageAuthService.Request late = await rig.Service.Requests.Reader.ReadAsync(Ct);
         await cts.CancelAsync();
 
         var ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(cts.Token, ex.CancellationToken);
+        Assert.True(rig.Memory.IsAllocatedRange(late.Packet.PayloadAddress, late.Packet.PayloadLength)); // TME-L may still write there
+
+        await rig.Service.ReplyAsync(late, FakeImageAuthService.SucceedSecAuth(late, 1, 2, 3), Ct);
+        await rig.Client.Lane.WhenNoneHeldAsync(Ct);
         Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
+        Assert.Equal(1, rig.Client.Lane.LateReplies);
     }
 
     [Fact]
@@ -268,6 +276,48 @@ public class ImageAuthClientTests
         var ex = await Assert.ThrowsAsync<TmelServiceException>(() => rig.Client.TearDownAsync(SwId, Ct));
         Assert.Equal(TmelcomUid.TearDown, ex.Uid);
         Assert.Equal(TmelStatus.BadParameter, ex.Status);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_TwoSecAuthInARow_TheFirstTimedOut_ItsLateSuccessNeverAnswersTheSecond()
+    {
+        // The same UID, and buffers of the same sizes: before, the second request could get the first one's bus addresses
+        // and take its late answer (and TME-L's late in-place write) for its own.
+        await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
+        rig.Service.Responder = _ => null;
+        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
+        FakeImageAuthService.Request first = await rig.Service.Requests.Reader.ReadAsync(Ct);
+        rig.Time.Advance(ImageAuthClientOptions.DefaultResponseTimeout);
+        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+
+        Task<ImageAuthResult> second = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
+        FakeImageAuthService.Request secondRequest = await rig.Service.Requests.Reader.ReadAsync(Ct);
+        Assert.NotEqual(first.Packet.PayloadAddress, secondRequest.Packet.PayloadAddress);  // the first one's buffers are still held
+        Assert.NotEqual(first.Source, secondRequest.Source);                                // and its address retired
+        await rig.Service.ReplyAsync(first, FakeImageAuthService.SucceedSecAuth(first, entryAddress: 0x1111, 0, 0), Ct);
+        await rig.Service.ReplyAsync(secondRequest, FakeImageAuthService.SucceedSecAuth(secondRequest, entryAddress: 0x2222, 0, 0), Ct);
+
+        Assert.Equal(0x2222u, (await second).EntryAddress);
+        await rig.Client.Lane.WhenNoneHeldAsync(Ct);
+        Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
+    }
+
+    [Fact]
+    public async Task AuthenticateAsync_AbandonedRequestNeverAnswered_BuffersFreedWhenTheHoldPasses()
+    {
+        await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct, new ImageAuthClientOptions { ResponseTimeout = TimeSpan.FromSeconds(1), LateReplyHold = TimeSpan.FromSeconds(5) });
+        rig.Service.Responder = _ => null;
+        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
+        await rig.Service.Requests.Reader.ReadAsync(Ct);
+        rig.Time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+        Assert.NotEqual(rig.Memory.Size, rig.Memory.FreeBytes);
+
+        rig.Time.Advance(TimeSpan.FromSeconds(5));
+
+        await rig.Client.Lane.WhenNoneHeldAsync(Ct);
+        Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
+        Assert.Equal(1, rig.Client.Lane.HoldsExpired);
     }
 
     [Fact]

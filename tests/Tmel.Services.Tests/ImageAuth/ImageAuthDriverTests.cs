@@ -36,10 +36,10 @@ public class ImageAuthDriverTests
             ImageAuthClient client = await waiting;
             Assert.Same(client, driver.Client);
             Assert.Same(client, await driver.WaitForClientAsync(Ct));
-            Assert.Equal(ImageAuthDriver.ChannelName, client.Device.Name);
+            Assert.Equal(ImageAuthDriver.ChannelName, client.Device!.Name);
         }
 
-        await WhenCancelled(driver.Client?.Device.Removed ?? new CancellationToken(true));
+        await WhenCancelled(driver.Client?.Device!.Removed ?? new CancellationToken(true));
         Assert.Null(driver.Client);
         Assert.False(driver.WaitForClientAsync(Ct).IsCompleted);
     }

@@ -58,7 +58,7 @@ public class ImageAuthHostileRequestTests
     public async Task SecAuth_HostileStruct_IsAnsweredInPlace_AndTheServiceKeepsWorking(string name, TmelStatus status, uint extendedError)
     {
         await using StackRig rig = await StackRig.StartAsync(Ct);
-        await using RpmsgEndpoint raw = rig.Client.Device.CreateEndpoint(RpmsgAddress.Any);
+        await using RpmsgEndpoint raw = rig.Client.Device!.CreateEndpoint(RpmsgAddress.Any);
         QmpSharedMemoryRegion memory = rig.SharedMemory;
         QmpSharedBuffer message = memory.Allocate(SecAuthRequest.MessageSize);
         QmpSharedBuffer elf = memory.Allocate(64);
@@ -123,7 +123,7 @@ public class ImageAuthHostileRequestTests
     public async Task HostilePacket_IsAnsweredWithItsResponseByte_AndTheServiceKeepsWorking(string name, TmelStatus expected)
     {
         await using StackRig rig = await StackRig.StartAsync(Ct);
-        await using RpmsgEndpoint raw = rig.Client.Device.CreateEndpoint(RpmsgAddress.Any);
+        await using RpmsgEndpoint raw = rig.Client.Device!.CreateEndpoint(RpmsgAddress.Any);
         QmpSharedBuffer message = rig.SharedMemory.Allocate(SecAuthRequest.MessageSize);
         byte[] request = name switch
         {
@@ -158,7 +158,7 @@ public class ImageAuthHostileRequestTests
     {
         await using StackRig rig = await StackRig.StartAsync(Ct);
         await rig.Client.AuthenticateAsync(TestImages.Firmware(), Ct);
-        await using RpmsgEndpoint raw = rig.Client.Device.CreateEndpoint(RpmsgAddress.Any);
+        await using RpmsgEndpoint raw = rig.Client.Device!.CreateEndpoint(RpmsgAddress.Any);
         byte[] message = new byte[TearDownRequest.MessageSize];
         TearDownRequest.Encode(new TearDownRequest(TestImages.SwId, SecondarySwId: 1), message);
 

@@ -173,7 +173,7 @@ public class ImageAuthStackTests
         await before.AuthenticateAsync(TestImages.Firmware(), Ct);
 
         await first.DisposeAsync();
-        await WhenCancelled(before.Device.Removed);
+        await WhenCancelled(before.Device!.Removed);
         Assert.Equal(RpmsgError.DeviceRemoved, (await Assert.ThrowsAsync<RpmsgEndpointClosedException>(() => before.TearDownAsync(TestImages.SwId, Ct))).Error);
 
         await using var second = new TmelSimulator(tme, options, time);
