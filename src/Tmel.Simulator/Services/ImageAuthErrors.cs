@@ -1,8 +1,9 @@
 namespace Tmel.Simulator;
 
 /// <summary>
-/// The extended errors the simulated image-auth service adds to the verifier's (0x01..0x09, 0x0A00 | i): the checks of
-/// the SEC_AUTH request itself, before any image byte is judged. Our codes; docs/image-auth.md has the table.
+/// The extended errors the simulated image-auth service adds to the verifier's (0x01..0x09, the structural 0x0101..0x0105
+/// and 0x0201..0x0204, 0x0A00 | i, which it passes on unchanged): the checks of the SEC_AUTH request itself, before any
+/// image byte is judged. Our codes; docs/image-auth.md has the table.
 /// </summary>
 internal static class ImageAuthErrors
 {

@@ -23,6 +23,7 @@ internal static class ElfConstants
 
     public const uint ProgramNull = 0;
     public const uint ProgramLoad = 1;
+    public const uint ProgramNote = 4;
 
     /// <summary>QCOM bits 20..27 of <c>p_flags</c>: page mode, access type, segment type, pool index.</summary>
     public const uint QcomBitsMask = 0x0FF0_0000;
@@ -50,6 +51,18 @@ internal static class ElfConstants
 
     /// <summary>The end of the 32-bit bus address space the simulated TME-L sees.</summary>
     public const ulong AddressSpaceEnd = 1UL << 32;
+
+    /// <summary>
+    /// The largest file offset a TSIM-MBN7 file range may reach: 4 GiB, a 32-bit file offset, like the bus. SEC_AUTH never
+    /// sees the file, so it bounds every range by this; a verifier holding the file bounds them by its length.
+    /// </summary>
+    public const ulong MaxFileEnd = 1UL << 32;
+
+    /// <summary>The largest <c>p_align</c> the signer takes and the verifier accepts (256 MiB, the largest carve-out).</summary>
+    public const ulong MaxAlign = 0x1000_0000;
+
+    /// <summary>Whether <paramref name="align"/> is a valid <c>p_align</c>: 0 or 1 (none), or a power of two up to <see cref="MaxAlign"/>.</summary>
+    public static bool IsValidAlign(ulong align) => align <= MaxAlign && (align & (align - 1)) == 0;
 
     public static ulong AlignUp(ulong value, ulong alignment) => (value + alignment - 1) / alignment * alignment;
 

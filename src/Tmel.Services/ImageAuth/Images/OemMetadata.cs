@@ -10,10 +10,10 @@ namespace Tmel.Services.ImageAuth;
 ///  4    4     minor                           0
 ///  8    4     anti_rollback_version           0..127
 ///  12   4     root_cert_index (MRC)           0
-///  16   48    soc_hw_versions[12]             zero (not bound)
-///  64   4     soc_feature_id                  0 (not bound)
+///  16   48    soc_hw_versions[12]             zero (not bound; the verifier requires zero)
+///  64   4     soc_feature_id                  0 (not bound; the verifier requires zero)
 ///  68   4     jtag_id (= HW_ID)               the device's HW_ID
-///  72   64    serial_numbers[8] (u64)         zero (not bound)
+///  72   64    serial_numbers[8] (u64)         zero (not bound; the verifier requires zero)
 ///  136  4     oem_id                          OEM_ID
 ///  140  4     oem_product_id (= MODEL_ID)     MODEL_ID
 ///  144  8     oem_lifecycle_state (u64)       1 development / 2 production
@@ -62,6 +62,14 @@ internal sealed class OemMetadata
         FlagDebug,
         DebugDisabled);
 
+    /// <summary>The fields TSIM-MBN7 leaves unused (no fuse to bind them to), which must be zero: offset, length, name.</summary>
+    private static readonly (int Offset, int Length, string Name)[] s_unusedFields =
+    [
+        (16, 48, "soc_hw_versions"),
+        (64, 4, "soc_feature_id"),
+        (72, 64, "serial_numbers"),
+    ];
+
     public uint Major { get; init; } = Major2;
     public uint Minor { get; init; }
     public uint AntiRollbackVersion { get; init; }
@@ -84,6 +92,20 @@ internal sealed class OemMetadata
     public static uint Field(uint flags, int field) => (flags >> (2 * field)) & 0b11;
 
     public static uint WithField(uint flags, int field, uint value) => (flags & ~(0b11u << (2 * field))) | (value << (2 * field));
+
+    /// <summary>The name of the first unused field (soc_hw_versions, soc_feature_id, serial_numbers) of the 224 bytes at <paramref name="source"/> that is not all zero, or <see langword="null"/>.</summary>
+    public static string? FindNonZeroUnusedField(ReadOnlySpan<byte> source)
+    {
+        foreach ((int offset, int length, string name) in s_unusedFields)
+        {
+            if (source.Slice(offset, length).ContainsAnyExcept((byte)0))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
 
     public static OemMetadata Read(ReadOnlySpan<byte> source) => new()
     {

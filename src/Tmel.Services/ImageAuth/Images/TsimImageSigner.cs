@@ -32,7 +32,6 @@ public static class TsimImageSigner
 {
     private const int SignatureSize = 103;
     private const int MaxSignatureAttempts = 64;
-    private const ulong MaxAlign = 0x1000_0000;
 
     /// <summary>Signs an ELF32 or ELF64 little-endian executable.</summary>
     /// <param name="elf">The input file, for example one gcc just built (ET_EXEC or ET_DYN).</param>
@@ -45,7 +44,7 @@ public static class TsimImageSigner
     /// The input is not an ELF, is big-endian, is not an executable, uses extended phdr numbering, has no PT_LOAD with
     /// memory, is already signed (a phdr of QCOM type HASH or PHDR), has more than 98 PT_LOADs, has a segment outside the
     /// file or the 32-bit address space, overlapping segments, a carve-out above <see cref="TsimImage.MaxLoadSize"/>, or
-    /// an alignment above 256 MiB; or an option is out of range or disagrees with the signer certificate.
+    /// an alignment that is not 0, 1 or a power of two up to 256 MiB; or an option is out of range or disagrees with the signer certificate.
     /// </exception>
     public static byte[] Sign(ReadOnlySpan<byte> elf, TsimSigningIdentity identity, TsimSignOptions options)
     {
@@ -257,9 +256,9 @@ public static class TsimImageSigner
                 TsimThrowHelper.ThrowInvalidImage(What, $"phdr[{i}] (offset 0x{p.Offset:X}, 0x{p.FileSize:X} bytes) runs past the end of the {elf.Length}-byte file");
             }
 
-            if (p.Align > MaxAlign)
+            if (!ElfConstants.IsValidAlign(p.Align))
             {
-                TsimThrowHelper.ThrowInvalidImage(What, $"phdr[{i}] has p_align 0x{p.Align:X}, above 0x{MaxAlign:X}");
+                TsimThrowHelper.ThrowInvalidImage(What, $"phdr[{i}] has p_align 0x{p.Align:X}; 0, 1 or a power of two up to 0x{ElfConstants.MaxAlign:X} is accepted");
             }
 
             loads.Add(p);

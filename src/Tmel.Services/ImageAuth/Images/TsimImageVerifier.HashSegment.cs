@@ -70,6 +70,7 @@ public static partial class TsimImageVerifier
         int signedLength = SignedPrefixSize + (int)tableSize;
         int signatureSize = (int)header.OemSignatureSize;
         view = new HashSegmentView(
+            header,
             common,
             oem,
             bytes[..signedLength],
@@ -81,6 +82,7 @@ public static partial class TsimImageVerifier
 
     /// <summary>The parts of a hash segment that step 2 found, as spans into the metadata.</summary>
     private readonly ref struct HashSegmentView(
+        HashSegmentHeader header,
         CommonMetadata common,
         OemMetadata oem,
         ReadOnlySpan<byte> signed,
@@ -88,6 +90,8 @@ public static partial class TsimImageVerifier
         ReadOnlySpan<byte> signature,
         ReadOnlySpan<byte> chain)
     {
+        public HashSegmentHeader Header { get; } = header;
+
         public CommonMetadata Common { get; } = common;
 
         public OemMetadata Oem { get; } = oem;

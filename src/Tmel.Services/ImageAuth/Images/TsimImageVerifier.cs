@@ -7,15 +7,29 @@ namespace Tmel.Services.ImageAuth;
 
 /// <summary>The simulated TME-L's SEC_AUTH image verifier for TSIM-MBN7 (services.md §1.8).</summary>
 /// <remarks>
-/// <para>The steps run in the sheet's order; the first failure is returned with its status and extended error:</para>
+/// <para>
+/// The steps run in the sheet's order; the first failure is returned with its status and extended error. The structural
+/// steps (1b..2e, our additions) run before and regardless of the signature:
+/// </para>
 /// <code>
 ///  step  check                                                                          status / extended_error
 ///  1     ELF identification and sizes, phdr table inside the metadata, phdr[0], phdr[1],  BadParameter / 0x01
 ///        hashed PT_LOADs (filesz ≤ memsz, below 4 GiB, no overlap)
+///  1b    e_type ET_EXEC or ET_DYN, e_version 1                                          BadParameter / 0x0101
+///  1c    phdr[2..] PT_NULL, PT_LOAD or PT_NOTE                                          BadParameter / 0x0102
+///  1d    every p_align 0, 1 or a power of two ≤ 256 MiB; p_offset ≡ p_vaddr (mod it)     BadParameter / 0x0103
+///  1e    every PT_LOAD: filesz ≤ memsz, offset + filesz within the file (4 GiB here)     BadParameter / 0x0104
+///  1f    the hash segment within the file; PT_NULL/PT_NOTE within the bytes the          BadParameter / 0x0105
+///        headers, the hash segment and the PT_LOADs occupy
 ///  2     hash segment found by flags (must be phdr[1], flags 0x02200000), p_filesz =      BadMessage / 0x02
 ///        the rest of the metadata, header v7, md sizes 24/0/224, no QTI signature,
 ///        hash_table_size = 48·e_phnum, 1 ≤ oem_sig_size ≤ 104, parts ≤ p_filesz,
 ///        common md 0.0 with hash algorithm 3 and target ≤ 6, OEM md major 2
+///  2b    no phdr but phdr[1] of QCOM type HASH (exactly one hash segment)               BadMessage / 0x0201
+///  2c    no QCOM bits (20..27) in phdr[2..]                                             BadMessage / 0x0202
+///  2d    hash segment p_memsz ≥ p_filesz (so > 0), paddr + memsz below 4 GiB             BadMessage / 0x0203
+///  2e    reserved zero: image_id, secondary_software_id, soc_hw_versions,               BadMessage / 0x0204
+///        soc_feature_id, serial_numbers
 ///  3     common.software_id == sw_id                                                    Generic / 0x03
 ///  4     chain split by DER lengths (2 or 3, nothing after), root self-issued CA          Generic / 0x04
 ///        keyCertSign, CA keyCertSign, leaf not CA digitalSignature, all valid at now,
@@ -54,18 +68,30 @@ public static partial class TsimImageVerifier
         ArgumentNullException.ThrowIfNull(fuses);
         ArgumentNullException.ThrowIfNull(loaded);
 
-        // 1. ELF and program headers.
+        // 1. ELF and program headers, then their structure (1b..1f).
         string? error = SignedElfLayout.TryRead(metadata, out SignedElfLayout? layout);
         if (error is not null)
         {
             return Fail(TmelStatus.BadParameter, ElfError, Elf, error);
         }
 
-        // 2. Hash segment.
+        TsimVerificationResult? failed = CheckElfStructure(layout!, fileLength: null);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        // 2. Hash segment, then its structure (2b..2e).
         error = TryReadHashSegment(metadata, layout!, out HashSegmentView segment);
         if (error is not null)
         {
             return Fail(TmelStatus.BadMessage, HashSegmentError, HashSegment, error);
+        }
+
+        failed = CheckHashSegmentStructure(layout!, segment);
+        if (failed is not null)
+        {
+            return failed;
         }
 
         // 3. Software id.
@@ -127,7 +153,7 @@ public static partial class TsimImageVerifier
             }
 
             // 9. Segments.
-            TsimVerificationResult? failed = VerifySegments(layout, segment.HashTable, loaded);
+            failed = VerifySegments(layout, segment.HashTable, loaded);
             if (failed is not null)
             {
                 return failed;
@@ -151,14 +177,24 @@ public static partial class TsimImageVerifier
     /// <param name="fuses">The device's fuses.</param>
     /// <param name="now">The time the certificates must be valid at.</param>
     /// <returns>
-    /// As <see cref="Verify"/>. A file the loader cannot lay out (step 1's checks, no hash segment, a segment outside the
-    /// file, a carve-out above <see cref="TsimImage.MaxLoadSize"/>) fails step 1, BadParameter / 0x01.
+    /// As <see cref="Verify"/>, with steps 1b..1f bounding file ranges by the file's length rather than 4 GiB. A file the
+    /// loader cannot lay out otherwise (step 1's checks, no hash segment, a carve-out above <see cref="TsimImage.MaxLoadSize"/>)
+    /// fails step 1, BadParameter / 0x01.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="fuses"/> is <see langword="null"/>.</exception>
     public static TsimVerificationResult VerifyFile(ReadOnlySpan<byte> signedElf, uint swId, TsimFuses fuses, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(fuses);
-        string? error = TsimImage.TryParse(signedElf.ToArray(), readSoftwareId: false, out TsimImage? image);
+
+        // Step 1 and its structure against the real file length first, so a range past the end of the file gets its own code.
+        string? error = SignedElfLayout.TryRead(signedElf, out SignedElfLayout? layout);
+        TsimVerificationResult? failed = error is not null ? Fail(TmelStatus.BadParameter, ElfError, Elf, error) : CheckElfStructure(layout!, (ulong)signedElf.Length);
+        if (failed is not null)
+        {
+            return failed;
+        }
+
+        error = TsimImage.TryParse(signedElf.ToArray(), readSoftwareId: false, out TsimImage? image);
         return error is not null
             ? Fail(TmelStatus.BadParameter, ElfError, Elf, error)
             : Verify(image!.Metadata.Span, swId, fuses, image.CreateLoadedMemory(), now);

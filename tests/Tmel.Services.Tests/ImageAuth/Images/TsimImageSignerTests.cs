@@ -261,6 +261,8 @@ public class TsimImageSignerTests
             { "filesz above memsz", TestElfWriter.Build(false, [new TestSegment(0x1000, [1, 2, 3, 4], 2)]) },
             { "above 4 GiB", TestElfWriter.Build(true, [new TestSegment(0xFFFF_F000, [1], 0x2000)]) },
             { "no room for the hash segment", TestElfWriter.Build(true, [new TestSegment(0xFFFF_F000, [1], 0x1000)]) },
+            { "p_align not a power of two", TestElfWriter.Build(false, [new TestSegment(0x3000, [1], 1, Align: 0x3000)]) },
+            { "p_align 512 MiB", TestElfWriter.Build(false, [new TestSegment(0x2000_0054, [1], 1, Align: 0x2000_0000)]) }, // offset 0x54, right after the phdr
             { "carve-out above 256 MiB", TestElfWriter.Build(false, [new TestSegment(0x1000, [1], 1), new TestSegment(0x2000_0000, [2], 1)]) },
             { "99 PT_LOADs", TestElfWriter.Build(false, [.. Enumerable.Range(0, 99).Select(i => new TestSegment((ulong)(0x1000 * (i + 1)), [(byte)i], 1))]) },
         };

@@ -84,7 +84,14 @@ public class TsimImageVerifierTests
     {
         SignedImage image = SignedImage.Create();
         AssertFailed(TsimImageVerifier.VerifyFile("garbage"u8, TestIdentities.SwId, image.Fuses, TestIdentities.Now), TmelStatus.BadParameter, 0x01);
-        AssertFailed(TsimImageVerifier.VerifyFile(image.File.AsSpan(0, 0x1100), TestIdentities.SwId, image.Fuses, TestIdentities.Now), TmelStatus.BadParameter, 0x01);
+    }
+
+    [Fact]
+    public void VerifyFile_TruncatedFile_FailsThePtLoadFileRangeStep()
+    {
+        // Its PT_LOADs run past the end of the file: the structural step names that, before the loader would trip on it.
+        SignedImage image = SignedImage.Create();
+        AssertFailed(TsimImageVerifier.VerifyFile(image.File.AsSpan(0, 0x1100), TestIdentities.SwId, image.Fuses, TestIdentities.Now), TmelStatus.BadParameter, 0x0104, "PT_LOAD file range");
     }
 
     [Fact]
@@ -330,9 +337,8 @@ public class TsimImageVerifierTests
         ["hash table entry 3"] = i => i.Metadata[i.Reader.HashTableOffset + (48 * 3) + 7] ^= 0x80,
         ["hash table entry 1"] = i => i.Metadata[i.Reader.HashTableOffset + 48] = 1,
         ["anti-rollback version"] = i => i.WriteUInt32(i.Reader.OemField(8), 5),
-        ["header image_id"] = i => i.WriteUInt32(Hash, 1),
-        ["secondary software id"] = i => i.WriteUInt32(Hash + 40 + 12, 1),
-        ["a serial-number byte"] = i => i.Metadata[i.Reader.OemField(72)] = 1,
+        ["OEM lifecycle state"] = i => i.WriteUInt32(i.Reader.OemField(144), 2),
+        ["measurement register target"] = i => i.WriteUInt32(Hash + 40 + 20, 4),
     };
 
     [Theory]
