@@ -13,7 +13,7 @@ internal static class TimeoutOption
 
     public static Option<TimeSpan> Create(string description, TimeSpan defaultValue) => new("--timeout")
     {
-        Description = $"{description} Accepted from {Format(Minimum)} to {Format(Maximum)}; default {Format(defaultValue)}.",
+        Description = $"{description} Accepted from {Format(Minimum)} to {Format(Maximum)}.",
         DefaultValueFactory = _ => defaultValue,
         CustomParser = Parse,
     };
