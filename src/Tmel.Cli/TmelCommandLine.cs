@@ -19,6 +19,15 @@ internal static class TmelCommandLine
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         ParseResult parse = CreateRootCommand().Parse(args);
+
+        // A usage error is one line per problem and exit code 2, like a bad setting (CliErrors), not the parser's help screen.
+        // An unrecognized token also leaves its command "not provided"; the token is the cause, so only its error is shown.
+        if (parse.Errors.Count > 0)
+        {
+            string[] unrecognized = [.. parse.Errors.Select(e => e.Message).Where(m => parse.UnmatchedTokens.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)))];
+            return await CliErrors.UsageAsync(error, unrecognized.Length > 0 ? unrecognized : parse.Errors.Select(e => e.Message)).ConfigureAwait(false);
+        }
+
         InvocationConfiguration configuration = new() { Output = output, Error = error };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }

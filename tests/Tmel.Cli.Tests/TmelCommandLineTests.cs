@@ -16,14 +16,16 @@ public class TmelCommandLineTests
     }
 
     [Fact]
-    public async Task InvokeAsync_UnknownCommand_FailsWithOneLineError()
+    public async Task InvokeAsync_UnknownCommand_OneErrorLine_ExitCode2()
     {
         StringWriter output = new();
         StringWriter error = new();
 
         int exitCode = await TmelCommandLine.InvokeAsync(["no-such-command"], output, error, TestContext.Current.CancellationToken);
 
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("no-such-command", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal((2, string.Empty), (exitCode, output.ToString()));
+        string line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("tmel: ", line, StringComparison.Ordinal);
+        Assert.Contains("no-such-command", line, StringComparison.Ordinal);
     }
 }

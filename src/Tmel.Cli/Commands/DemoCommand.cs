@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 
 namespace Tmel.Cli.Commands;
 
@@ -10,22 +9,7 @@ internal static class DemoCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the transcript as JSON lines, one object per event." };
         var trace = new Option<FileInfo?>("--mailbox-trace") { Description = "Write every mailbox write of both sides to this file, as JSON lines." };
-        var timeout = new Option<TimeSpan>("--timeout")
-        {
-            Description = "Give up if the demo has not finished within this time (for example 00:00:30).",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
-        };
-        timeout.Validators.Add(result =>
-        {
-            // Validators run before the value is converted: a token that is no time is left to the parser's own error
-            // (GetValueOrDefault would throw for it, and the exception would escape as a crash).
-            if (result.Tokens is [{ Value: string token }]
-                && TimeSpan.TryParse(token, CultureInfo.InvariantCulture, out TimeSpan value)
-                && value <= TimeSpan.Zero)
-            {
-                result.AddError("--timeout must be positive.");
-            }
-        });
+        var timeout = TimeoutOption.Create("Give up if the demo has not finished within this time (for example 00:00:30).", TimeSpan.FromSeconds(30));
 
         var command = new Command("demo", "Start a host with the in-memory TME-L simulator, bring the QMP link up, exercise every service, and print a transcript.")
         {
@@ -43,8 +27,7 @@ internal static class DemoCommand
             string? unknown = hostArgs.FirstOrDefault(a => !IsConfigurationArgument(a));
             if (unknown is not null)
             {
-                error.WriteLine($"tmel demo: unrecognized argument '{unknown}' (host settings look like --Tmel:Section:Name=value).");
-                return Task.FromResult(CliErrors.Failed);
+                return CliErrors.UsageAsync(error, [$"unrecognized argument '{unknown}' (host settings look like --Tmel:Section:Name=value)."]);
             }
 
             var settings = new DemoSettings(parse.GetValue(json), parse.GetValue(trace)?.FullName, parse.GetValue(timeout), hostArgs);

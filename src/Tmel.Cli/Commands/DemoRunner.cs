@@ -39,7 +39,7 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
             spans);
         configureHost?.Invoke(builder);
 
-        using IHost host = builder.Build();
+        using IHost host = TmelHostBuilder.Build(builder);
         TimeProvider time = host.Services.GetRequiredService<TimeProvider>();
         long started = time.GetTimestamp();
         _report.Header("the simulated TME-L over QMP (in-memory mailbox window), an rpmsg bus on each side, OpenTelemetry tracing");

@@ -14,7 +14,7 @@ internal static class ImageAuthRun
     public static async Task<int> RunAsync(TsimImage image, uint swId, TsimFuses fuses, TimeSpan timeout, InvocationConfiguration io, CancellationToken cancellationToken)
     {
         HostApplicationBuilder builder = TmelHostBuilder.Create([], stack => stack.Services.Configure<TmelSimulatorOptions>(o => o.Fuses = fuses));
-        using IHost host = builder.Build();
+        using IHost host = TmelHostBuilder.Build(builder);
         TimeProvider time = host.Services.GetRequiredService<TimeProvider>();
         using var deadline = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -30,7 +30,9 @@ internal static class ImageAuthRun
             }
             catch (TmelServiceException ex)
             {
-                await io.Error.WriteLineAsync($"tmel: TME-L rejected the image: {ex.Status} (extended error 0x{ex.ExtendedError:X4}, {ex.Origin}).").ConfigureAwait(false);
+                // The step and reason as `image verify` prints them, from the status and extended error TME-L answered.
+                TsimVerificationResult rejection = TsimVerificationResult.FromResponse(ex.Status, ex.ExtendedError);
+                await io.Error.WriteLineAsync($"tmel: TME-L rejected the image {ImageRejection.Describe(rejection)}").ConfigureAwait(false);
                 return CliErrors.Failed;
             }
 

@@ -106,7 +106,7 @@ internal static class ImageCommand
         var input = new Argument<FileInfo>("image") { Description = "The signed image." };
         var keys = KeysOption();
         var swId = SwIdOption("The software id to authenticate as (SEC_AUTH's sw_id); the signer certificate's SW_ID when left out.", required: false);
-        var timeout = new Option<TimeSpan>("--timeout") { Description = "Give up after this long (for example 00:00:30).", DefaultValueFactory = _ => TimeSpan.FromSeconds(30) };
+        var timeout = TimeoutOption.Create("Give up after this long (for example 00:00:30).", TimeSpan.FromSeconds(30));
         var command = new Command("auth", "Authenticate a signed image through the whole stack: a host with the simulated TME-L (whose fuses trust --keys), rpmsg, QMP, SEC_AUTH, then SS_TEAR_DOWN.")
         {
             input, keys, swId, timeout,
@@ -131,7 +131,7 @@ internal static class ImageCommand
             return 0;
         }
 
-        io.Error.WriteLine($"tmel: rejected at step '{result.Step}': {result.Status} (extended error 0x{result.ExtendedError:X}){(result.Detail.Length == 0 ? string.Empty : ": " + result.Detail)}");
+        io.Error.WriteLine($"tmel: rejected {ImageRejection.Describe(result)}");
         return CliErrors.Failed;
     }
 

@@ -52,11 +52,38 @@ internal static class TmelHostBuilder
         return builder;
     }
 
+    /// <summary>Builds the host and checks every bound setting (their validators run now, not at start), so a bad setting
+    /// is reported before the command prints anything.</summary>
+    /// <exception cref="TmelUsageException">One line per rejected setting.</exception>
+    public static IHost Build(HostApplicationBuilder builder)
+    {
+        IHost host = builder.Build();
+        try
+        {
+            TmelSettings.ThrowIfInvalid(host.Services, builder.Configuration);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The composite one-liner: bus, QMP transport and in-memory simulator, the drivers that exist, telemetry.</summary>
     public static IServiceCollection AddTmelStack(this IServiceCollection services, IConfiguration configuration, Action<ITmelRpmsgBuilder>? configure = null, BaseProcessor<Activity>? spanProcessor = null)
     {
+        // Every section the host binds is recorded with its options type: that is what makes a Tmel: key known (TmelSettings).
+        services.AddOptionsWithValidateOnStart<TelemetryOptions, TelemetryOptionsValidator>();
+        services.BindTmelSection<TelemetryOptions>(TelemetryOptions.ConfigurationSection);
+        services.BindTmelSection<RpmsgBusOptions>(TmelRpmsgServiceCollectionExtensions.ConfigurationSection);
+        services.BindTmelSection<QmpTransportOptions>(QmpBuilderExtensions.ConfigurationSection);
+        services.BindTmelSection<ImageAuthClientOptions>(TmelServicesBuilderExtensions.ImageAuthConfigurationSection);
+
+        // Unknown keys and values the binder cannot convert stop here, before the telemetry settings are read below.
+        TmelSettings.ThrowIfInvalid(configuration, TmelSettings.GetSections(services));
+
         // Telemetry first: its hosted service builds the tracer and meter providers before the link starts, so bring-up is traced.
-        services.AddOptionsWithValidateOnStart<TelemetryOptions, TelemetryOptionsValidator>().BindConfiguration(TelemetryOptions.ConfigurationSection);
         TelemetryOptions telemetry = configuration.GetSection(TelemetryOptions.ConfigurationSection).Get<TelemetryOptions>() ?? new TelemetryOptions();
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("tmel"))
@@ -85,9 +112,6 @@ internal static class TmelHostBuilder
                     _ => metrics,
                 };
             });
-        services.AddOptions<RpmsgBusOptions>().BindConfiguration(TmelRpmsgServiceCollectionExtensions.ConfigurationSection);
-        services.AddOptions<QmpTransportOptions>().BindConfiguration(QmpBuilderExtensions.ConfigurationSection);
-        services.AddOptions<ImageAuthClientOptions>().BindConfiguration(TmelServicesBuilderExtensions.ImageAuthConfigurationSection);
         ITmelRpmsgBuilder stack = services.AddTmelRpmsg()
             .UseInMemorySimulator()
             .UseQmp()

@@ -18,11 +18,12 @@ public static class TmelServicesBuilderExtensions
     /// <param name="configure">Adjusts the client options; <see langword="null"/> for none.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
-    /// <remarks>Needs the transport's shared memory (<see cref="IRpmsgSharedMemory"/>), which <c>UseQmp()</c> registers.</remarks>
+    /// <remarks>Needs the transport's shared memory (<see cref="IRpmsgSharedMemory"/>), which <c>UseQmp()</c> registers.
+    /// The options are validated at host start (their <c>[Range]</c>s), naming the setting.</remarks>
     public static ITmelRpmsgBuilder AddImageAuth(this ITmelRpmsgBuilder builder, Action<ImageAuthClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ImageAuthClientOptions>();
+        builder.Services.AddOptionsWithValidateOnStart<ImageAuthClientOptions, ImageAuthClientOptionsValidator>();
         if (configure is not null)
         {
             builder.Services.Configure(configure);

@@ -66,8 +66,60 @@ public sealed class ImageCommandTests : IDisposable
         Assert.Contains("authenticated: sw_id 0xD, entry 0x", output, StringComparison.Ordinal);
         Assert.Contains("torn down: sw_id 0xD", output, StringComparison.Ordinal);
         Assert.Equal(1, badExit);
-        Assert.Matches(@"^tmel: TME-L rejected the image: Generic \(extended error 0x0A0\d", badError);
+        Assert.Matches(@"^tmel: TME-L rejected the image at step 'segment hash': Generic \(extended error 0xA0\d\): phdr\[\d\]'s bytes do not match hash entry \d", badError);
         Assert.Single(badError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Auth_KeysTheFusesDoNotTrust_OneErrorLineWithTheStepAndReason_AsVerifyPrintsThem()
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string others = Path.Combine(_dir, "others");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+        await RunAsync("image", "keys", "--out", keys);
+        await RunAsync("image", "keys", "--out", others);
+        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+
+        (int verifyExit, _, string verifyError) = await RunAsync("image", "verify", signed, "--keys", others);
+        (int authExit, string authOutput, string authError) = await RunAsync("image", "auth", signed, "--keys", others);
+
+        Assert.Equal((1, 1, string.Empty), (verifyExit, authExit, authOutput));
+        Assert.Equal("tmel: rejected at step 'root of trust': Generic (extended error 0x5): the chain's root certificate does not hash to OEM_PK_HASH", verifyError.Trim());
+        Assert.Equal(verifyError.Replace("tmel: rejected", "tmel: TME-L rejected the image", StringComparison.Ordinal), authError);
+    }
+
+    [Fact]
+    public async Task Auth_OtherSoftwareId_NamesTheSoftwareIdStep()
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+        await RunAsync("image", "keys", "--out", keys);
+        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+
+        (int exit, _, string error) = await RunAsync("image", "auth", signed, "--keys", keys, "--sw-id", "5");
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith("tmel: TME-L rejected the image at step 'software id': Generic (extended error 0x3): ", Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:00:00")]
+    [InlineData("02:00:00")]
+    [InlineData("notatime")]
+    public async Task Auth_TimeoutOutOfRangeOrNotATime_OneLineNamingTheOptionAndTheRange_ExitCode2(string value)
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+        await RunAsync("image", "keys", "--out", keys);
+        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+
+        (int exit, string output, string error) = await RunAsync("image", "auth", signed, "--keys", keys, "--timeout", value);
+
+        Assert.Equal((2, string.Empty), (exit, output));
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("tmel: --timeout: ", line, StringComparison.Ordinal);
+        Assert.EndsWith("accepted from 00:00:00.001 to 01:00:00.", line, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Rpmsg.Core;
+using Tmel.Cli;
 using Tmel.Services.Echo;
 using Tmel.Simulator;
 using Tmel.Transport.Qmp;
@@ -79,11 +80,11 @@ public class TmelRpmsgServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void Create_TelemetryExporterNotAName_FailsNamingTheValue()
+    public void Create_TelemetryExporterNotAName_FailsNamingTheSettingAndTheValue()
     {
-        InvalidOperationException ex = Assert.Throws<InvalidOperationException>(() => TestHost.Build(["--Tmel:Telemetry:Exporter=Bogus"]));
+        TmelUsageException ex = Assert.Throws<TmelUsageException>(() => TestHost.Build(["--Tmel:Telemetry:Exporter=Bogus"]));
 
-        Assert.Contains("Bogus", ex.Message + ex.InnerException?.Message, StringComparison.Ordinal);
+        Assert.Equal("Tmel:Telemetry:Exporter: 'Bogus' is not one of None, Console, Otlp.", Assert.Single(ex.Problems));
     }
 
     [Fact]

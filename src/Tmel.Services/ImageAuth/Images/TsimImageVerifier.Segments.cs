@@ -50,7 +50,7 @@ public static partial class TsimImageVerifier
                 verified++;
             }
 
-            return verified == 0 ? Fail(TmelStatus.Generic, SegmentHashError, SegmentHash, "the image has no hashed PT_LOAD segment") : null;
+            return verified == 0 ? Fail(TmelStatus.Generic, SegmentHashError, SegmentHash, NoHashedSegmentReason) : null;
         }
         finally
         {

@@ -120,7 +120,7 @@ public static partial class TsimImageVerifier
             SHA384.HashData(chain.Root.RawDataMemory.Span, rootHash);
             if (!CryptographicOperations.FixedTimeEquals(rootHash, fuses.OemPkHash ?? []))
             {
-                return Fail(TmelStatus.Generic, RootOfTrustError, RootOfTrust, "the chain's root certificate does not hash to OEM_PK_HASH");
+                return Fail(TmelStatus.Generic, RootOfTrustError, RootOfTrust, RootOfTrustReason);
             }
 
             // 6. Signature.
@@ -136,7 +136,7 @@ public static partial class TsimImageVerifier
             SHA384.HashData(metadata[..layout!.HeaderLength], headerHash);
             if (!CryptographicOperations.FixedTimeEquals(headerHash, segment.HashTable[..HashTable.EntrySize]))
             {
-                return Fail(TmelStatus.Generic, ElfHeaderHashError, ElfHeaderHash, "hash entry 0 does not match the ELF header and program headers");
+                return Fail(TmelStatus.Generic, ElfHeaderHashError, ElfHeaderHash, ElfHeaderHashReason);
             }
 
             // 8. Bindings, then debug and anti-rollback.

@@ -28,4 +28,21 @@ public sealed record TsimVerificationResult(
 
     /// <summary>Why the step failed, in one sentence without key material; empty on success.</summary>
     public string Detail { get; init; } = "";
+
+    /// <summary>Describes a failed SEC_AUTH from the words TME-L answered: the step its extended error names and that code's meaning.</summary>
+    /// <param name="status">The response's status (for example <see cref="TmelServiceException.Status"/>).</param>
+    /// <param name="extendedError">The response's extended error (docs/image-auth.md lists the codes).</param>
+    /// <returns>A failed result whose <see cref="Step"/> and <see cref="Detail"/> are as <see cref="TsimImageVerifier"/> names them;
+    /// the detail is the code's meaning, as the response carries no more. An unknown code has the step "unknown".</returns>
+    /// <exception cref="ArgumentException"><paramref name="status"/> is <see cref="TmelStatus.Success"/> and <paramref name="extendedError"/> is 0, which is no failure.</exception>
+    public static TsimVerificationResult FromResponse(TmelStatus status, uint extendedError)
+    {
+        if (status == TmelStatus.Success && extendedError == 0)
+        {
+            throw new ArgumentException("A status of Success with extended error 0 is no failure.", nameof(status));
+        }
+
+        (string step, string reason) = TsimVerificationSteps.Describe(status, extendedError);
+        return new TsimVerificationResult(status, extendedError, 0, 0, 0, null) { Step = step, Detail = reason };
+    }
 }
