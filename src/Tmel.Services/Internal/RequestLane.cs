@@ -46,6 +46,7 @@ internal sealed partial class RequestLane
     private RpmsgEndpoint? _endpoint; // used only by the holder of the turn
     private long _lateReplies;
     private long _holdsExpired;
+    private long _unmatched;
 
     private RequestLane(RpmsgBus bus, RpmsgDevice? device, RpmsgEndpoint? endpoint, RpmsgAddress destination, string service, RequestLaneSettings settings, TimeProvider time, ILogger logger)
     {
@@ -64,6 +65,9 @@ internal sealed partial class RequestLane
 
     /// <summary>Gets how many abandoned requests were let go because no late reply came within the hold.</summary>
     public long HoldsExpired => Interlocked.Read(ref _holdsExpired);
+
+    /// <summary>Gets how many messages reached a request's address that did not answer it (never expected: only its own reply can come there).</summary>
+    public long Unmatched => Interlocked.Read(ref _unmatched);
 
     /// <summary>Gets how many abandoned requests are held now.</summary>
     public int Held
@@ -154,8 +158,10 @@ internal sealed partial class RequestLane
             {
                 await settled.WaitAsync(linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
+                // The caller sees its own token, never the linked one.
+                cancellationToken.ThrowIfCancellationRequested();
                 throw new RpmsgTimeoutException(
                     RpmsgError.LateReplyPending,
                     _settings.ResponseTimeout,
@@ -210,6 +216,7 @@ internal sealed partial class RequestLane
                     return message;
                 }
 
+                Interlocked.Increment(ref _unmatched);
                 Log.UnmatchedDropped(_logger, _service, endpoint.Address.Value, message.Length);
                 message.Dispose();
             }
@@ -267,6 +274,7 @@ internal sealed partial class RequestLane
         {
             using (stale)
             {
+                Interlocked.Increment(ref _unmatched);
                 Log.StaleDropped(_logger, _service, endpoint.Address.Value, stale.Length);
             }
         }

@@ -131,6 +131,27 @@ public sealed class EchoClientLateReplyTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task EchoAsync_CancelledWhileWaitingForRoomAmongTheHolds_ThrowsTheCallersOwnCancellation()
+    {
+        EchoClient client = await BindAsync(new EchoDriver(TimeSpan.FromSeconds(1)));
+        for (int i = 0; i < 8; i++)
+        {
+            Task<byte[]> call = client.EchoAsync(new byte[] { (byte)i }, Ct);
+            (await _service.ReceiveAsync(Ct)).Dispose();
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Assert.ThrowsAsync<RpmsgTimeoutException>(() => call);
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        Task<byte[]> waiting = client.EchoAsync(new byte[] { 99 }, cancel.Token);
+        await cancel.CancelAsync();
+
+        OperationCanceledException ex = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        Assert.Equal(cancel.Token, ex.CancellationToken);
+        Assert.False(_service.TryReceive(out _));
+    }
+
+    [Fact]
     public async Task EchoAsync_DeviceRemovedWhileRequestsAreHeld_ReleasesEveryHold()
     {
         EchoClient client = await BindAsync(new EchoDriver(TimeSpan.FromSeconds(1)));

@@ -11,14 +11,15 @@ namespace Tmel.Simulator.Tests.Support;
 /// </summary>
 internal sealed class StackRig : IAsyncDisposable
 {
-    private StackRig(int sharedMemorySize, TimeProvider? time)
+    private StackRig(int sharedMemorySize, TimeProvider? time, TimeProvider? clientTime, ImageAuthClientOptions? options)
     {
         Time = time ?? new FakeTimeProvider(TestImages.Now);
+        TimeProvider client = clientTime ?? Time;
         (QmpInMemoryMailbox apps, QmpInMemoryMailbox tme) = QmpInMemoryMailbox.CreatePair();
         SharedMemory = new QmpSharedMemoryRegion(sharedMemorySize);
         Simulator = new TmelSimulator(tme, new TmelSimulatorOptions { SharedMemory = SharedMemory, Fuses = TestImages.Fuses() }, Time);
-        Bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, Time)), null, Time);
-        Driver = new ImageAuthDriver(SharedMemory);
+        Bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, client)), null, client);
+        Driver = new ImageAuthDriver(SharedMemory, options);
     }
 
     public TimeProvider Time { get; }
@@ -33,9 +34,14 @@ internal sealed class StackRig : IAsyncDisposable
 
     public ImageAuthClient Client { get; private set; } = null!;
 
-    public static async Task<StackRig> StartAsync(CancellationToken ct, int sharedMemorySize = 256 * 1024, TimeProvider? time = null)
+    /// <param name="ct">Ends the start.</param>
+    /// <param name="sharedMemorySize">The shared-memory region's size.</param>
+    /// <param name="time">The simulator's clock (and the client's unless <paramref name="clientTime"/> is given): fake, at <see cref="TestImages.Now"/>, when null.</param>
+    /// <param name="clientTime">The application side's clock (its link, bus and clients' timeouts).</param>
+    /// <param name="options">The image-auth clients' options.</param>
+    public static async Task<StackRig> StartAsync(CancellationToken ct, int sharedMemorySize = 256 * 1024, TimeProvider? time = null, TimeProvider? clientTime = null, ImageAuthClientOptions? options = null)
     {
-        var rig = new StackRig(sharedMemorySize, time);
+        var rig = new StackRig(sharedMemorySize, time, clientTime, options);
         await rig.Bus.RegisterDriverAsync(rig.Driver, ct);
         await rig.Simulator.StartAsync(ct);
         rig.Client = await rig.Driver.WaitForClientAsync(ct);
