@@ -184,6 +184,8 @@ internal sealed partial class RequestLane
 
     private async Task<RpmsgMessage> RequestAsync(ReadOnlyMemory<byte> request, Func<RpmsgMessage, bool> isReply, RequestBuffers? buffers, CancellationToken cancellationToken)
     {
+        // Cancelled before anything was sent: nothing to abandon.
+        cancellationToken.ThrowIfCancellationRequested();
         RpmsgEndpoint endpoint = TakeEndpoint();
         DropStale(endpoint);
 
