@@ -99,12 +99,12 @@ internal static class ImageFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
-            throw e is ImageFileException ? e : new ImageFileException($"'{path}' cannot be written: {e.Message}", e);
+            TryDelete(temporary);
+            throw new ImageFileException($"'{path}' cannot be written: {e.Message}", e);
         }
         catch (OperationCanceledException)
         {
-            File.Delete(temporary);
+            TryDelete(temporary);
             throw;
         }
     }
@@ -159,6 +159,18 @@ internal static class ImageFiles
         }
 
         return (text, 1);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The temporary file was never created (for example, the directory does not exist); the write's own error is reported.
+        }
     }
 
     private static bool Exists(string path) => File.Exists(path) || new FileInfo(path).LinkTarget is not null;

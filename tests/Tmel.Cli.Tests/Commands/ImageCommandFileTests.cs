@@ -201,6 +201,19 @@ public sealed class ImageCommandFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Sign_OutInAMissingDirectory_OneErrorLineNamingTheOutput()
+    {
+        string keys = await CreateKeysAsync();
+        string output = Path.Combine(_dir, "missing", "a.mbn");
+
+        (int exit, _, string error) = await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", output);
+
+        Assert.Equal(1, exit);
+        Assert.StartsWith($"tmel: '{output}' cannot be written: ", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task Sign_OutIsALinkToAnotherFile_WithForce_ReplacesTheLinkNotItsTarget()
     {
         string keys = await CreateKeysAsync();
