@@ -26,7 +26,7 @@ internal static class ImageAuthRun
             ImageAuthResult result;
             try
             {
-                result = await client.AuthenticateAsync(swId, image.Metadata, image.LoadBase, image.CreateLoadImage(), linked.Token).ConfigureAwait(false);
+                result = await client.AuthenticateAsync(image, swId, linked.Token).ConfigureAwait(false);
             }
             catch (TmelServiceException ex)
             {

@@ -24,9 +24,10 @@ internal static class ImageCommand
         var modelId = new Option<uint>("--model-id") { Description = "MODEL_ID (0 to 0xFFFF).", DefaultValueFactory = _ => 0x0001, CustomParser = ParseUInt32 };
         var hwId = new Option<uint>("--hw-id") { Description = "HW_ID, the JTAG id.", DefaultValueFactory = _ => 0x0013_00E1, CustomParser = ParseUInt32 };
         var twoLevels = new Option<bool>("--two-levels") { Description = "A 2-level chain (signer <- root) instead of 3 (signer <- CA <- root)." };
+        var force = ForceOption("Replace an identity that is already in --out.");
         var command = new Command("keys", "Create a signing identity: a root, an optional CA and a signer certificate with its key, plus the OEM_PK_HASH fuse value.")
         {
-            output, swId, oemId, modelId, hwId, twoLevels,
+            output, swId, oemId, modelId, hwId, twoLevels, force,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, () =>
         {
@@ -40,7 +41,7 @@ internal static class ImageCommand
                 HwId = parse.GetValue(hwId),
                 ThreeLevels = !parse.GetValue(twoLevels),
             });
-            identity.Save(directory.FullName);
+            identity.Save(directory.FullName, overwrite: parse.GetValue(force));
             TextWriter writer = parse.InvocationConfiguration.Output;
             writer.WriteLine($"wrote a {(identity.Ca is null ? 2 : 3)}-level signing identity to {directory.FullName}");
             writer.WriteLine($"OEM_PK_HASH {Convert.ToHexStringLower(identity.OemPkHash)}");
@@ -56,14 +57,19 @@ internal static class ImageCommand
         var keys = KeysOption();
         var swId = SwIdOption("The image's software id; the signer certificate's SW_ID when left out.", required: false);
         var arb = new Option<uint>("--anti-rollback") { Description = "The image's anti-rollback version (0 to 127).", CustomParser = ParseUInt32 };
-        var output = new Option<FileInfo>("--out") { Description = "Where to write the signed image.", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the signed image (never the input).", Required = true };
+        var force = ForceOption("Replace an existing --out file.");
+        var maxSize = MaxImageSizeOption();
         var command = new Command("sign", "Sign an ELF as a TSIM-MBN7 image: hash segment, SHA-384 hash table, ECDSA P-384 signature and the certificate chain.")
         {
-            input, keys, swId, arb, output,
+            input, keys, swId, arb, output, force, maxSize,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
-            byte[] elf = await File.ReadAllBytesAsync(parse.GetValue(input)!.FullName, ct).ConfigureAwait(false);
+            string source = parse.GetValue(input)!.FullName;
+            FileInfo target = parse.GetValue(output)!;
+            ImageFiles.CheckOutput(target.FullName, parse.GetValue(force), source);
+            byte[] elf = await ImageFiles.ReadAsync(source, parse.GetValue(maxSize), ct).ConfigureAwait(false);
             using TsimSigningIdentity identity = TsimSigningIdentity.Load(parse.GetValue(keys)!.FullName);
             uint? requested = parse.GetValue(swId);
             if (requested is uint id && id != identity.GetSoftwareId())
@@ -72,8 +78,7 @@ internal static class ImageCommand
             }
 
             byte[] signed = TsimImageSigner.Sign(elf, identity, identity.CreateSignOptions(requested, parse.GetValue(arb)));
-            FileInfo target = parse.GetValue(output)!;
-            await File.WriteAllBytesAsync(target.FullName, signed, ct).ConfigureAwait(false);
+            await ImageFiles.WriteAsync(target.FullName, signed, parse.GetValue(force), source, ct).ConfigureAwait(false);
             TsimImage image = TsimImage.Parse(signed);
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"signed {elf.Length} B -> {signed.Length} B: {target.FullName} (sw_id 0x{image.SoftwareId:X}, metadata {image.Metadata.Length} B, carve-out 0x{image.LoadBase:X}+{image.LoadSize})"));
             return 0;
@@ -86,14 +91,15 @@ internal static class ImageCommand
         var input = new Argument<FileInfo>("image") { Description = "The signed image." };
         var keys = KeysOption();
         var swId = SwIdOption("The software id to check the image against; the signer certificate's SW_ID when left out.", required: false);
-        var command = new Command("verify", "Verify a signed image offline, in the order the simulated TME-L does, against fuses that trust the identity in --keys.")
+        var maxSize = MaxImageSizeOption();
+        var command = new Command("verify", "Verify a signed image offline, in the order the simulated TME-L does, against fuses that trust the identity in --keys (its certificates and oem_pk_hash.hex; signer.key is not needed).")
         {
-            input, keys, swId,
+            input, keys, swId, maxSize,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
-            byte[] signed = await File.ReadAllBytesAsync(parse.GetValue(input)!.FullName, ct).ConfigureAwait(false);
-            using TsimSigningIdentity identity = TsimSigningIdentity.Load(parse.GetValue(keys)!.FullName);
+            byte[] signed = await ImageFiles.ReadAsync(parse.GetValue(input)!.FullName, parse.GetValue(maxSize), ct).ConfigureAwait(false);
+            using TsimSigningIdentity identity = TsimSigningIdentity.LoadPublic(parse.GetValue(keys)!.FullName);
             uint id = parse.GetValue(swId) ?? identity.GetSoftwareId();
             TsimVerificationResult result = TsimImageVerifier.VerifyFile(signed, id, identity.CreateFuses(), TimeProvider.System.GetUtcNow());
             return Report(parse.InvocationConfiguration, result);
@@ -107,15 +113,16 @@ internal static class ImageCommand
         var keys = KeysOption();
         var swId = SwIdOption("The software id to authenticate as (SEC_AUTH's sw_id); the signer certificate's SW_ID when left out.", required: false);
         var timeout = TimeoutOption.Create("Give up after this long (for example 00:00:30).", TimeSpan.FromSeconds(30));
+        var maxSize = MaxImageSizeOption();
         var command = new Command("auth", "Authenticate a signed image through the whole stack: a host with the simulated TME-L (whose fuses trust --keys), rpmsg, QMP, SEC_AUTH, then SS_TEAR_DOWN.")
         {
-            input, keys, swId, timeout,
+            input, keys, swId, timeout, maxSize,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
-            byte[] signed = await File.ReadAllBytesAsync(parse.GetValue(input)!.FullName, ct).ConfigureAwait(false);
+            byte[] signed = await ImageFiles.ReadAsync(parse.GetValue(input)!.FullName, parse.GetValue(maxSize), ct).ConfigureAwait(false);
             TsimImage image = TsimImage.Parse(signed);
-            using TsimSigningIdentity identity = TsimSigningIdentity.Load(parse.GetValue(keys)!.FullName);
+            using TsimSigningIdentity identity = TsimSigningIdentity.LoadPublic(parse.GetValue(keys)!.FullName);
             uint id = parse.GetValue(swId) ?? identity.GetSoftwareId();
             return await ImageAuthRun.RunAsync(image, id, identity.CreateFuses(), parse.GetValue(timeout), parse.InvocationConfiguration, ct).ConfigureAwait(false);
         }, ct));
@@ -137,6 +144,16 @@ internal static class ImageCommand
 
     private static Option<DirectoryInfo> KeysOption() =>
         new("--keys") { Description = "The directory 'tmel image keys' wrote.", Required = true };
+
+    private static Option<bool> ForceOption(string description) => new("--force") { Description = description };
+
+    private static Option<long> MaxImageSizeOption() =>
+        new("--max-image-size")
+        {
+            Description = "The largest image file to read, in bytes or with K, M or G (KiB, MiB, GiB); default 64M, at most about 2G.",
+            DefaultValueFactory = _ => ImageFiles.DefaultMaxSize,
+            CustomParser = ImageFiles.ParseSize,
+        };
 
     private static Option<uint?> SwIdOption(string description, bool required) =>
         new("--sw-id") { Description = description + " Decimal or 0x-prefixed hex.", Required = required, CustomParser = r => ParseUInt32(r) };

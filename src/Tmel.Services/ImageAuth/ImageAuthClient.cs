@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Rpmsg.Core;
 using Tmel.Services.Internal;
@@ -77,13 +78,40 @@ public partial class ImageAuthClient
     /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
     /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public virtual async Task<ImageAuthResult> AuthenticateAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, ReadOnlyMemory<byte> loadedImage, CancellationToken cancellationToken = default)
+    public virtual Task<ImageAuthResult> AuthenticateAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, ReadOnlyMemory<byte> loadedImage, CancellationToken cancellationToken = default) =>
+        AuthenticateCoreAsync(swId, metadata, loadBase, loadedImage.Length, carveOut => carveOut.Write(0, loadedImage.Span), nameof(loadedImage), cancellationToken);
+
+    /// <summary>
+    /// Authenticates a parsed TSIM-MBN7 image as <paramref name="swId"/>: its metadata, and the carve-out filled straight from
+    /// the image's file into shared memory (no carve-out copy is allocated, unlike <see cref="TsimImage.CreateLoadImage"/>).
+    /// </summary>
+    /// <param name="image">The image; <see cref="TsimImage.Metadata"/>, <see cref="TsimImage.LoadBase"/> and its segments give the request.</param>
+    /// <param name="swId">The software id to authenticate as (the RFC's <c>sw_id</c>); the image's common metadata must name the same.</param>
+    /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
+    /// <returns>What TME-L reported: the entry address and the first segment's address and length.</returns>
+    /// <remarks>Sends what <see cref="AuthenticateAsync(uint, ReadOnlyMemory{byte}, ulong, ReadOnlyMemory{byte}, CancellationToken)"/> sends with the image's carve-out.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The image has no loadable segment, or its carve-out runs past the 32-bit address space.</exception>
+    /// <exception cref="TmelServiceException">TME-L refused the request or the image; <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why.</exception>
+    /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers (<see cref="RpmsgSharedMemoryError.OutOfMemory"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
+    /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public virtual Task<ImageAuthResult> AuthenticateAsync(TsimImage image, uint swId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return AuthenticateCoreAsync(swId, image.Metadata, image.LoadBase, image.LoadSize, carveOut => FillCarveOut(carveOut, image), nameof(image), cancellationToken);
+    }
+
+    private async Task<ImageAuthResult> AuthenticateCoreAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, int loadLength, Action<IRpmsgSharedBuffer> fillCarveOut, string imageName, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(metadata.Length, nameof(metadata));
-        ArgumentOutOfRangeException.ThrowIfZero(loadedImage.Length, nameof(loadedImage));
-        if (loadBase + (ulong)loadedImage.Length > 1UL << 32)
+        ArgumentOutOfRangeException.ThrowIfZero(loadLength, imageName);
+        if (loadBase + (ulong)loadLength > 1UL << 32)
         {
-            throw new ArgumentOutOfRangeException(nameof(loadBase), loadBase, $"A {loadedImage.Length}-byte image at 0x{loadBase:X} runs past the 32-bit address space.");
+            throw new ArgumentOutOfRangeException(nameof(loadBase), loadBase, $"A {loadLength}-byte image at 0x{loadBase:X} runs past the 32-bit address space.");
         }
 
         using RequestLane.Turn turn = await _lane.EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -91,7 +119,7 @@ public partial class ImageAuthClient
         try
         {
             IRpmsgSharedBuffer elf = buffers.Allocate(metadata.Length);
-            IRpmsgSharedBuffer carveOut = buffers.Allocate(loadedImage.Length);
+            IRpmsgSharedBuffer carveOut = buffers.Allocate(loadLength);
             IRpmsgSharedBuffer regionList = buffers.Allocate(SecAuthRegionList.EntrySize);
             IRpmsgSharedBuffer message = buffers.Allocate(SecAuthRequest.MessageSize);
             uint relocate = carveOut.BusAddress == loadBase ? 0u : 1u;
@@ -101,9 +129,9 @@ public partial class ImageAuthClient
                 new TmelcomBuffer(regionList.BusAddress, (uint)regionList.Length),
                 relocate);
             elf.Write(0, metadata.Span);
-            carveOut.Write(0, loadedImage.Span);
+            fillCarveOut(carveOut);
             WriteRequest(regionList, message, new SecAuthRegion(carveOut.BusAddress, (uint)carveOut.Length), request);
-            Log.Authenticating(_logger, swId, metadata.Length, loadedImage.Length, relocate);
+            Log.Authenticating(_logger, swId, metadata.Length, loadLength, relocate);
 
             TmelcomPacket reply = await TmelcomExchange.ExchangeAsync(
                 turn,
@@ -127,10 +155,10 @@ public partial class ImageAuthClient
     }
 
     /// <summary>Authenticates a parsed TSIM-MBN7 image: its metadata and the carve-out the loader fills from it, as its own software id.</summary>
-    /// <param name="image">The image; <see cref="TsimImage.SoftwareId"/>, <see cref="TsimImage.Metadata"/>, <see cref="TsimImage.LoadBase"/> and <see cref="TsimImage.CreateLoadImage"/> give the request.</param>
+    /// <param name="image">The image; <see cref="TsimImage.SoftwareId"/>, <see cref="TsimImage.Metadata"/>, <see cref="TsimImage.LoadBase"/> and its segments give the request.</param>
     /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
     /// <returns>What TME-L reported: the entry address and the first segment's address and length.</returns>
-    /// <remarks>Equivalent to <see cref="AuthenticateAsync(uint, ReadOnlyMemory{byte}, ulong, ReadOnlyMemory{byte}, CancellationToken)"/> with those values.</remarks>
+    /// <remarks>Equivalent to <see cref="AuthenticateAsync(TsimImage, uint, CancellationToken)"/> with the image's own software id.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The image has no loadable segment, or its carve-out runs past the 32-bit address space.</exception>
     /// <exception cref="TmelServiceException">TME-L refused the request or the image; <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why.</exception>
@@ -143,7 +171,7 @@ public partial class ImageAuthClient
     public virtual Task<ImageAuthResult> AuthenticateAsync(TsimImage image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return AuthenticateAsync(image.SoftwareId, image.Metadata, image.LoadBase, image.CreateLoadImage(), cancellationToken);
+        return AuthenticateAsync(image, image.SoftwareId, cancellationToken);
     }
 
     /// <summary>Releases an authenticated image: SS_TEAR_DOWN (sent inline, with <c>status</c> preset to 1 as the RFC does).</summary>
@@ -206,5 +234,26 @@ public partial class ImageAuthClient
         SecAuthResponse response = SecAuthResponse.Decode(bytes);
         response.ThrowIfFailed();
         return response;
+    }
+
+    /// <summary>Writes the image's carve-out into <paramref name="carveOut"/> through one pooled chunk: segment bytes, zeros elsewhere.</summary>
+    private static void FillCarveOut(IRpmsgSharedBuffer carveOut, TsimImage image)
+    {
+        const int ChunkSize = 64 * 1024;
+        ITsimLoadedMemory memory = image.CreateLoadedMemory();
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            for (int offset = 0; offset < image.LoadSize; offset += ChunkSize)
+            {
+                Span<byte> part = chunk.AsSpan(0, Math.Min(ChunkSize, image.LoadSize - offset));
+                memory.TryRead(image.LoadBase + (ulong)offset, part); // inside the carve-out by construction
+                carveOut.Write(offset, part);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 }

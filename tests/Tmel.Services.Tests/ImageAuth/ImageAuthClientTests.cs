@@ -63,6 +63,24 @@ public class ImageAuthClientTests
     }
 
     [Fact]
+    public async Task AuthenticateAsync_TsimImageAsAnotherSwId_FillsTheCarveOutFromTheFileInChunks()
+    {
+        await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct, memorySize: 1024 * 1024);
+        byte[] elf = TestElfWriter.Build(false, [
+            new TestSegment(0x1000_0000, TestElfWriter.Pattern(150_000, 3), 160_000),
+            new TestSegment(0x1003_0000, TestElfWriter.Pattern(5_000, 4), 5_000)]);
+        var image = TsimImage.Parse(TsimImageSigner.Sign(elf, TestIdentities.ThreeLevels, TestIdentities.SignOptions()));
+
+        await rig.Client.AuthenticateAsync(image, 0x2A, Ct);
+
+        FakeImageAuthService.SecAuthCapture secAuth = (await rig.Service.Requests.Reader.ReadAsync(Ct)).SecAuth!;
+        Assert.Equal(0x2Au, secAuth.Decoded.SwId);
+        Assert.Equal(image.Metadata.ToArray(), secAuth.Metadata);
+        Assert.Equal(image.CreateLoadImage(), secAuth.CarveOut); // segment bytes and zero fill, across 64 KiB chunk boundaries
+        Assert.Equal(rig.Memory.Size, rig.Memory.FreeBytes);
+    }
+
+    [Fact]
     public async Task AuthenticateAsync_CarveOutLandsAtLoadBase_SendsRelocateZero()
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);

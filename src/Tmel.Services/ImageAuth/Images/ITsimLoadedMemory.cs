@@ -2,7 +2,7 @@ namespace Tmel.Services.ImageAuth;
 
 /// <summary>Read access to a loaded image, by physical address, for the verifier's segment hashes.</summary>
 /// <remarks>
-/// The simulator implements it over shared memory and SEC_AUTH's region list; <see cref="TsimImageVerifier.VerifyFile"/>
+/// The simulator implements it over shared memory and SEC_AUTH's region list; <see cref="TsimImageVerifier.VerifyFile(ReadOnlyMemory{byte}, uint, TsimFuses, DateTimeOffset)"/>
 /// implements it over the file. The verifier reads each segment front to back in chunks of at most 64 KiB.
 /// </remarks>
 public interface ITsimLoadedMemory

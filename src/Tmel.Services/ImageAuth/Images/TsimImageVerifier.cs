@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Tmel.Services.Tmelcom;
@@ -182,19 +183,35 @@ public static partial class TsimImageVerifier
     /// fails step 1, BadParameter / 0x01.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="fuses"/> is <see langword="null"/>.</exception>
+    /// <remarks>Copies the file once, to lay it out; <see cref="VerifyFile(ReadOnlyMemory{byte}, uint, TsimFuses, DateTimeOffset)"/> does not.</remarks>
     public static TsimVerificationResult VerifyFile(ReadOnlySpan<byte> signedElf, uint swId, TsimFuses fuses, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(fuses);
+        return VerifyFile(signedElf.ToArray().AsMemory(), swId, fuses, now);
+    }
+
+    /// <summary>Verifies a whole signed file offline without copying it: as <see cref="VerifyFile(ReadOnlySpan{byte}, uint, TsimFuses, DateTimeOffset)"/>.</summary>
+    /// <param name="signedElf">The signed file; read in place (do not change it during the call).</param>
+    /// <param name="swId">The software id to authenticate as.</param>
+    /// <param name="fuses">The device's fuses.</param>
+    /// <param name="now">The time the certificates must be valid at.</param>
+    /// <returns>As <see cref="VerifyFile(ReadOnlySpan{byte}, uint, TsimFuses, DateTimeOffset)"/>.</returns>
+    /// <remarks>An array argument binds to this overload, so verifying a file read into memory allocates only the metadata copy.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="fuses"/> is <see langword="null"/>.</exception>
+    [OverloadResolutionPriority(1)]
+    public static TsimVerificationResult VerifyFile(ReadOnlyMemory<byte> signedElf, uint swId, TsimFuses fuses, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(fuses);
 
         // Step 1 and its structure against the real file length first, so a range past the end of the file gets its own code.
-        string? error = SignedElfLayout.TryRead(signedElf, out SignedElfLayout? layout);
+        string? error = SignedElfLayout.TryRead(signedElf.Span, out SignedElfLayout? layout);
         TsimVerificationResult? failed = error is not null ? Fail(TmelStatus.BadParameter, ElfError, Elf, error) : CheckElfStructure(layout!, (ulong)signedElf.Length);
         if (failed is not null)
         {
             return failed;
         }
 
-        error = TsimImage.TryParse(signedElf.ToArray(), readSoftwareId: false, out TsimImage? image);
+        error = TsimImage.TryParse(signedElf, readSoftwareId: false, out TsimImage? image);
         return error is not null
             ? Fail(TmelStatus.BadParameter, ElfError, Elf, error)
             : Verify(image!.Metadata.Span, swId, fuses, image.CreateLoadedMemory(), now);

@@ -16,26 +16,26 @@ namespace Tmel.Services.ImageAuth;
 /// </para>
 /// <para>
 /// Only the signer's private key is kept: the root's and the CA's are discarded once they have issued, so
-/// <see cref="Root"/> and <see cref="Ca"/> are public certificates. An identity is a test identity: <see cref="Save"/>
+/// <see cref="Root"/> and <see cref="Ca"/> are public certificates. An identity is a test identity: <see cref="Save(string, bool)"/>
 /// writes the signer key unencrypted (file mode 0600 on Unix). The certificates belong to the identity: do not dispose
 /// them yourself. Not thread-safe for <see cref="Dispose"/>; the other members may be used concurrently.
 /// </para>
 /// </remarks>
 public sealed partial class TsimSigningIdentity : IDisposable
 {
-    /// <summary>The file <see cref="Save"/> writes the root certificate to (PEM).</summary>
+    /// <summary>The file <see cref="Save(string, bool)"/> writes the root certificate to (PEM).</summary>
     public const string RootFileName = "root.pem";
 
-    /// <summary>The file <see cref="Save"/> writes the CA certificate to (PEM), for a 3-level chain only.</summary>
+    /// <summary>The file <see cref="Save(string, bool)"/> writes the CA certificate to (PEM), for a 3-level chain only.</summary>
     public const string CaFileName = "ca.pem";
 
-    /// <summary>The file <see cref="Save"/> writes the signer certificate to (PEM).</summary>
+    /// <summary>The file <see cref="Save(string, bool)"/> writes the signer certificate to (PEM).</summary>
     public const string SignerFileName = "signer.pem";
 
-    /// <summary>The file <see cref="Save"/> writes the signer's private key to (unencrypted PKCS#8 PEM).</summary>
+    /// <summary>The file <see cref="Save(string, bool)"/> writes the signer's private key to (unencrypted PKCS#8 PEM).</summary>
     public const string SignerKeyFileName = "signer.key";
 
-    /// <summary>The file <see cref="Save"/> writes <see cref="OemPkHash"/> to (lower-case hex and a newline).</summary>
+    /// <summary>The file <see cref="Save(string, bool)"/> writes <see cref="OemPkHash"/> to (lower-case hex and a newline).</summary>
     public const string OemPkHashFileName = "oem_pk_hash.hex";
 
     private const uint MaxFourHexDigits = 0xFFFF;
@@ -61,7 +61,7 @@ public sealed partial class TsimSigningIdentity : IDisposable
     /// <summary>The intermediate CA certificate (public only), or <see langword="null"/> for a 2-level chain.</summary>
     public X509Certificate2? Ca { get; }
 
-    /// <summary>The attestation (signer) certificate, with its private key.</summary>
+    /// <summary>The attestation (signer) certificate, with its private key (without it when <see cref="LoadPublic"/> loaded the identity).</summary>
     public X509Certificate2 Signer { get; }
 
     /// <summary>The value to fuse as OEM_PK_HASH: SHA-384 of the root certificate's DER (48 bytes, a new copy on each call).</summary>
@@ -154,7 +154,9 @@ public sealed partial class TsimSigningIdentity : IDisposable
     internal ECDsa GetSignerKey()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Signer.GetECDsaPrivateKey() ?? throw new TsimImageException("The signing identity's signer certificate has no ECDSA private key.");
+        return Signer.GetECDsaPrivateKey() ?? throw new TsimImageException(Signer.HasPrivateKey
+            ? "The signing identity's signer certificate has no ECDSA private key."
+            : "The signing identity holds no signer key (it was loaded without signer.key); signing needs the key.");
     }
 
     private static void ValidateOptions(TsimIdentityOptions options)

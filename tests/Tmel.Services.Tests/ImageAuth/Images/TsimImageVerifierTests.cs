@@ -80,6 +80,22 @@ public class TsimImageVerifierTests
     }
 
     [Fact]
+    public void VerifyFile_FileInAnArray_VerifiesInPlaceWithoutCopyingIt()
+    {
+        const int SegmentSize = 4 * 1024 * 1024;
+        byte[] elf = TestElfWriter.Build(false, [new TestSegment(0x1000_0000, TestElfWriter.Pattern(SegmentSize, 9), SegmentSize)]);
+        SignedImage image = SignedImage.Create(elf: elf);
+        Assert.True(TsimImageVerifier.VerifyFile(image.File, TestIdentities.SwId, image.Fuses, TestIdentities.Now).IsSuccess); // warm
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        TsimVerificationResult result = TsimImageVerifier.VerifyFile(image.File, TestIdentities.SwId, image.Fuses, TestIdentities.Now);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(result.IsSuccess, result.Detail);
+        Assert.True(allocated < SegmentSize / 8, $"{allocated} bytes allocated to verify a {image.File.Length}-byte file");
+    }
+
+    [Fact]
     public void VerifyFile_UnloadableFile_FailsStep1()
     {
         SignedImage image = SignedImage.Create();

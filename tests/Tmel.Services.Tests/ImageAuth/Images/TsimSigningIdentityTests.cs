@@ -167,10 +167,85 @@ public sealed class TsimSigningIdentityTests : IDisposable
     }
 
     [Fact]
+    public void Save_DirectoryHoldsAnIdentity_ThrowsAndLeavesItUnchanged()
+    {
+        TestIdentities.ThreeLevels.Save(_directory);
+        string hash = File.ReadAllText(Path.Combine(_directory, "oem_pk_hash.hex"));
+
+        TsimImageException e = Assert.Throws<TsimImageException>(() => TestIdentities.TwoLevels.Save(_directory));
+
+        Assert.Contains("already holds a signing identity", e.Message, StringComparison.Ordinal);
+        Assert.Equal(hash, File.ReadAllText(Path.Combine(_directory, "oem_pk_hash.hex")));
+        Assert.True(File.Exists(Path.Combine(_directory, "ca.pem")));
+    }
+
+    [Fact]
+    public void Save_LinkPlantedAtTheKeyName_ThrowsWithoutWritingThroughIt()
+    {
+        Directory.CreateDirectory(_directory);
+        string victim = Path.Combine(_directory, "..", Path.GetFileName(_directory) + ".victim");
+        File.WriteAllText(victim, "precious");
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(_directory, "signer.key"), victim);
+
+            Assert.Throws<TsimImageException>(() => TestIdentities.ThreeLevels.Save(_directory));
+
+            Assert.Equal("precious", File.ReadAllText(victim));
+            Assert.False(File.Exists(Path.Combine(_directory, "root.pem")));
+        }
+        finally
+        {
+            File.Delete(victim);
+        }
+    }
+
+    [Fact]
+    public void Save_OverwriteWithALinkAtTheKeyName_ReplacesTheLinkNotItsTarget()
+    {
+        Directory.CreateDirectory(_directory);
+        string victim = Path.Combine(_directory, "..", Path.GetFileName(_directory) + ".victim");
+        File.WriteAllText(victim, "precious");
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(_directory, "signer.key"), victim);
+
+            TestIdentities.ThreeLevels.Save(_directory, overwrite: true);
+
+            Assert.Equal("precious", File.ReadAllText(victim));
+            var key = new FileInfo(Path.Combine(_directory, "signer.key"));
+            Assert.Null(key.LinkTarget);
+            using TsimSigningIdentity loaded = TsimSigningIdentity.Load(_directory);
+            Assert.True(loaded.CanSign);
+        }
+        finally
+        {
+            File.Delete(victim);
+        }
+    }
+
+    [Fact]
+    public void LoadPublic_WithoutSignerKey_LoadsTheCertificatesAndFuseValue_AndCannotSign()
+    {
+        TestIdentities.ThreeLevels.Save(_directory);
+        File.Delete(Path.Combine(_directory, "signer.key"));
+
+        using TsimSigningIdentity loaded = TsimSigningIdentity.LoadPublic(_directory);
+
+        Assert.False(loaded.CanSign);
+        Assert.Equal(TestIdentities.ThreeLevels.EncodeChain(), loaded.EncodeChain());
+        Assert.Equal(TestIdentities.ThreeLevels.OemPkHash, loaded.CreateFuses().OemPkHash);
+        Assert.Equal(TestIdentities.SwId, loaded.GetSoftwareId());
+        TsimImageException e = Assert.Throws<TsimImageException>(() => TsimImageSigner.Sign(TestElfWriter.SmallFirmware(false), loaded, TestIdentities.SignOptions()));
+        Assert.Contains("signer.key", e.Message, StringComparison.Ordinal);
+        Assert.Throws<TsimImageException>(() => TsimSigningIdentity.Load(_directory));
+    }
+
+    [Fact]
     public void Save_TwoLevelsOverThreeLevels_RemovesTheStaleCa()
     {
         TestIdentities.ThreeLevels.Save(_directory);
-        TestIdentities.TwoLevels.Save(_directory);
+        TestIdentities.TwoLevels.Save(_directory, overwrite: true);
 
         Assert.False(File.Exists(Path.Combine(_directory, "ca.pem")));
         using TsimSigningIdentity loaded = TsimSigningIdentity.Load(_directory);
