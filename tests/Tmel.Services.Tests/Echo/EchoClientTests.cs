@@ -4,7 +4,7 @@ using Tmel.Services.Echo;
 
 namespace Tmel.Services.Tests.Echo;
 
-public sealed class EchoClientTests : IAsyncDisposable
+public sealed partial class EchoClientTests : IAsyncDisposable
 {
     private static readonly RpmsgAddress s_serviceAddress = new(1500);
     private readonly FakeTimeProvider _time = new();
@@ -14,7 +14,7 @@ public sealed class EchoClientTests : IAsyncDisposable
 
     public EchoClientTests()
     {
-        var link = new RpmsgLoopback();
+        var link = new RpmsgLoopback(null, _time);
         _local = new RpmsgBus(link.First, null, _time);
         _remote = new RpmsgBus(link.Second, null, _time);
         _service = _remote.CreateEndpoint(s_serviceAddress);

@@ -281,11 +281,7 @@ public class ImageAuthClientTests
     public async Task AuthenticateAsync_LateReplyToATimedOutRequest_IsDropped_NextRequestGetsItsOwn()
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
-        rig.Service.Responder = _ => null;
-        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
-        FakeImageAuthService.Request late = await rig.Service.Requests.Reader.ReadAsync(Ct);
-        rig.Time.Advance(ImageAuthClientOptions.DefaultResponseTimeout);
-        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+        FakeImageAuthService.Request late = await TimeOutOneSecAuthAsync(rig, ImageAuthClientOptions.DefaultResponseTimeout);
 
         // The stale answer (response 0 for a packet that no longer exists) arrives, then the next request's own.
         await rig.Service.ReplyAsync(late, FakeImageAuthService.Encode(late.Packet.WithResponse(0)), Ct);
@@ -302,11 +298,7 @@ public class ImageAuthClientTests
         // The same UID, and buffers of the same sizes: before, the second request could get the first one's bus addresses
         // and take its late answer (and TME-L's late in-place write) for its own.
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct);
-        rig.Service.Responder = _ => null;
-        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
-        FakeImageAuthService.Request first = await rig.Service.Requests.Reader.ReadAsync(Ct);
-        rig.Time.Advance(ImageAuthClientOptions.DefaultResponseTimeout);
-        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+        FakeImageAuthService.Request first = await TimeOutOneSecAuthAsync(rig, ImageAuthClientOptions.DefaultResponseTimeout);
 
         Task<ImageAuthResult> second = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
         FakeImageAuthService.Request secondRequest = await rig.Service.Requests.Reader.ReadAsync(Ct);
@@ -324,11 +316,7 @@ public class ImageAuthClientTests
     public async Task AuthenticateAsync_AbandonedRequestNeverAnswered_BuffersFreedWhenTheHoldPasses()
     {
         await using ImageAuthRig rig = await ImageAuthRig.StartAsync(Ct, new ImageAuthClientOptions { ResponseTimeout = TimeSpan.FromSeconds(1), LateReplyHold = TimeSpan.FromSeconds(5) });
-        rig.Service.Responder = _ => null;
-        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
-        await rig.Service.Requests.Reader.ReadAsync(Ct);
-        rig.Time.Advance(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+        await TimeOutOneSecAuthAsync(rig, TimeSpan.FromSeconds(1));
         Assert.NotEqual(rig.Memory.Size, rig.Memory.FreeBytes);
 
         rig.Time.Advance(TimeSpan.FromSeconds(5));
@@ -450,5 +438,16 @@ public class ImageAuthClientTests
         rig.Service.Responder = _ => FakeImageAuthService.Encode(TmelcomPacket.CreateInline(TmelcomUid.TearDown, new byte[4]));
 
         await Assert.ThrowsAsync<RpmsgProtocolException>(() => rig.Client.TearDownAsync(5, Ct));
+    }
+
+    /// <summary>Sends a SEC_AUTH the service leaves unanswered and lets it time out; returns the request as the service saw it.</summary>
+    private static async Task<FakeImageAuthService.Request> TimeOutOneSecAuthAsync(ImageAuthRig rig, TimeSpan responseTimeout)
+    {
+        rig.Service.Responder = _ => null;
+        Task<ImageAuthResult> timedOut = rig.Client.AuthenticateAsync(SwId, s_metadata, LoadBase, s_image, Ct);
+        FakeImageAuthService.Request request = await rig.Service.Requests.Reader.ReadAsync(Ct);
+        rig.Time.Advance(responseTimeout);
+        Assert.Equal(RpmsgError.ResponseTimeout, (await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut)).Error);
+        return request;
     }
 }

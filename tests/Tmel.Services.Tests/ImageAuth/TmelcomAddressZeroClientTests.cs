@@ -58,10 +58,7 @@ public sealed class TmelcomAddressZeroClientTests : IAsyncDisposable
     [Fact]
     public async Task TearDownAsync_AfterATimedOutRequest_WaitsForTheLateReply_ThenGetsItsOwnAnswer()
     {
-        Task timedOut = _client.ImageAuth.TearDownAsync(1, Ct);
-        FakeImageAuthService.Request first = await _service.Requests.Reader.ReadAsync(Ct);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(RpmsgError.ResponseTimeout, (await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut)).Error);
+        FakeImageAuthService.Request first = await TimeOutOneTearDownAsync();
 
         Task next = _client.ImageAuth.TearDownAsync(2, Ct);
         Assert.False(_service.Requests.Reader.TryRead(out _));                 // held back: the late reply would answer it
@@ -77,10 +74,7 @@ public sealed class TmelcomAddressZeroClientTests : IAsyncDisposable
     [Fact]
     public async Task TearDownAsync_LateReplyNeverComes_FailsWithLateReplyPending_AfterItsOwnTimeout_WithoutSending()
     {
-        Task timedOut = _client.ImageAuth.TearDownAsync(1, Ct);
-        await _service.Requests.Reader.ReadAsync(Ct);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+        await TimeOutOneTearDownAsync();
 
         Task blocked = _client.ImageAuth.TearDownAsync(2, Ct);
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -94,10 +88,7 @@ public sealed class TmelcomAddressZeroClientTests : IAsyncDisposable
     [Fact]
     public async Task TearDownAsync_LinkResetWhileALateReplyIsPending_ReleasesAddressZero()
     {
-        Task timedOut = _client.ImageAuth.TearDownAsync(1, Ct);
-        await _service.Requests.Reader.ReadAsync(Ct);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+        await TimeOutOneTearDownAsync();
 
         _link.SetLinkDown();
         await _client.Lane.WhenNoneHeldAsync(Ct);
@@ -111,10 +102,7 @@ public sealed class TmelcomAddressZeroClientTests : IAsyncDisposable
     [Fact]
     public async Task TearDownAsync_HoldPassesWithoutALateReply_AddressZeroServesAgain()
     {
-        Task timedOut = _client.ImageAuth.TearDownAsync(1, Ct);
-        await _service.Requests.Reader.ReadAsync(Ct);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut);
+        await TimeOutOneTearDownAsync();
 
         _time.Advance(TimeSpan.FromSeconds(10));
         await _client.Lane.WhenNoneHeldAsync(Ct);
@@ -130,5 +118,15 @@ public sealed class TmelcomAddressZeroClientTests : IAsyncDisposable
         RpmsgException ex = Assert.Throws<RpmsgException>(() => TmelcomAddressZeroClient.Create(_apps, _memory));
 
         Assert.Equal(RpmsgError.AddressInUse, ex.Error);
+    }
+
+    /// <summary>Sends TEAR_DOWN(1), which the service leaves unanswered, and lets it time out: a late reply is now pending at address 0.</summary>
+    private async Task<FakeImageAuthService.Request> TimeOutOneTearDownAsync()
+    {
+        Task timedOut = _client.ImageAuth.TearDownAsync(1, Ct);
+        FakeImageAuthService.Request request = await _service.Requests.Reader.ReadAsync(Ct);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(RpmsgError.ResponseTimeout, (await Assert.ThrowsAsync<RpmsgTimeoutException>(() => timedOut)).Error);
+        return request;
     }
 }

@@ -60,9 +60,7 @@ public sealed class LateReplyPropertyTests
             sharedMemorySize: 1024 * 1024,
             clientTime: TimeProvider.System,
             options: new ImageAuthClientOptions { ResponseTimeout = TimeSpan.FromMilliseconds(3), LateReplyHold = TimeSpan.FromMilliseconds(200) });
-        var echoDriver = new EchoDriver(TimeSpan.FromMilliseconds(2), lateReplyHold: TimeSpan.FromMilliseconds(200));
-        await rig.Bus.RegisterDriverAsync(echoDriver, ct);
-        EchoClient echo = await echoDriver.WaitForClientAsync(ct);
+        EchoClient echo = await rig.BindEchoAsync(TimeSpan.FromMilliseconds(2), TimeSpan.FromMilliseconds(200), ct);
         ImageAuthClient imageAuth = rig.Client;
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

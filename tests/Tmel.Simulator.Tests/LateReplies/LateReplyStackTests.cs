@@ -19,9 +19,7 @@ public sealed class LateReplyStackTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using StackRig rig = await StackRig.StartAsync(ct, clientTime: TimeProvider.System);
-        var driver = new EchoDriver(TimeSpan.FromMilliseconds(1), lateReplyHold: TimeSpan.FromSeconds(30));
-        await rig.Bus.RegisterDriverAsync(driver, ct);
-        EchoClient client = await driver.WaitForClientAsync(ct);
+        EchoClient client = await rig.BindEchoAsync(TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(30), ct);
         var random = new Random(500);
         int own = 0, timedOut = 0;
 
@@ -50,9 +48,7 @@ public sealed class LateReplyStackTests
     {
         CancellationToken ct = TestContext.Current.CancellationToken;
         await using StackRig rig = await StackRig.StartAsync(ct, clientTime: TimeProvider.System);
-        var driver = new EchoDriver(TimeSpan.FromSeconds(10), lateReplyHold: TimeSpan.FromMilliseconds(300));
-        await rig.Bus.RegisterDriverAsync(driver, ct);
-        EchoClient client = await driver.WaitForClientAsync(ct);
+        EchoClient client = await rig.BindEchoAsync(TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300), ct);
         byte[] big = RandomNumberGenerator.GetBytes(6144);
 
         // Cancel at every point of the exchange: before the send, mid-fragments, while the reply streams back, after it.

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Rpmsg.Core;
+using Tmel.Services.Echo;
 using Tmel.Services.ImageAuth;
 using Tmel.Transport.Qmp;
 
@@ -46,6 +47,14 @@ internal sealed class StackRig : IAsyncDisposable
         await rig.Simulator.StartAsync(ct);
         rig.Client = await rig.Driver.WaitForClientAsync(ct);
         return rig;
+    }
+
+    /// <summary>Registers an echo driver on the application bus and returns its client once the simulator's echo channel is bound.</summary>
+    public async Task<EchoClient> BindEchoAsync(TimeSpan responseTimeout, TimeSpan lateReplyHold, CancellationToken ct)
+    {
+        var driver = new EchoDriver(responseTimeout, lateReplyHold);
+        await Bus.RegisterDriverAsync(driver, ct);
+        return await driver.WaitForClientAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

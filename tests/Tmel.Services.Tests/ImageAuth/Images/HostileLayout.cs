@@ -30,39 +30,23 @@ internal sealed class HostileLayout
     /// <summary>The offset of the OEM metadata in the hash segment: after the 40-byte header and the 24-byte common metadata.</summary>
     public const int OemMetadataOffset = 40 + 24;
 
-    private const int SignedPrefix = 40 + 24 + 224;
+    private readonly SignedFileReader _reader;
 
-    private HostileLayout(byte[] file)
-    {
-        File = file;
-        Is64 = file[4] == 2;
-        HeaderSize = Is64 ? 64 : 52;
-        PhdrSize = Is64 ? 56 : 32;
-        Count = BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(Is64 ? 56 : 44));
-        HeaderLength = HeaderSize + (Count * PhdrSize);
-        HashOffset = (int)ReadPhdr(1, PhdrField.Offset);
-        HashLength = (int)ReadPhdr(1, PhdrField.FileSize);
-    }
+    private HostileLayout(byte[] file) => _reader = new SignedFileReader(file);
 
-    public byte[] File { get; }
+    public byte[] File => _reader.File;
 
-    public bool Is64 { get; }
+    public bool Is64 => _reader.Is64;
 
-    public int HeaderSize { get; }
-
-    public int PhdrSize { get; }
-
-    public int Count { get; }
-
-    public int HeaderLength { get; }
+    public int Count => _reader.Count;
 
     /// <summary>Where the hash segment lies in <see cref="File"/> (phdr[1]'s offset before the edit).</summary>
-    public int HashOffset { get; }
+    public int HashOffset => _reader.HashOffset;
 
-    public int HashLength { get; }
+    public int HashLength => _reader.HashLength;
 
     /// <summary>What SEC_AUTH receives as <c>elf_buf</c>: the ELF header and phdrs, then the hash segment's bytes.</summary>
-    public byte[] Metadata => [.. File.AsSpan(0, HeaderLength), .. File.AsSpan(HashOffset, HashLength)];
+    public byte[] Metadata => [.. File.AsSpan(0, _reader.HeaderLength), .. _reader.HashSegment];
 
     /// <summary>Copies <paramref name="signedFile"/>, applies <paramref name="edit"/> and signs the result with <paramref name="signerKey"/>.</summary>
     public static HostileLayout Create(byte[] signedFile, ECDsa signerKey, Action<HostileLayout> edit)
@@ -83,7 +67,7 @@ internal sealed class HostileLayout
     public void WritePhdr(int index, PhdrField field, ulong value)
     {
         (int offset, int width) = Field(field);
-        Span<byte> at = File.AsSpan(HeaderSize + (index * PhdrSize) + offset, width);
+        Span<byte> at = File.AsSpan(_reader.PhdrOffset(index) + offset, width);
         if (width == 8)
         {
             BinaryPrimitives.WriteUInt64LittleEndian(at, value);
@@ -97,7 +81,7 @@ internal sealed class HostileLayout
     public ulong ReadPhdr(int index, PhdrField field)
     {
         (int offset, int width) = Field(field);
-        ReadOnlySpan<byte> at = File.AsSpan(HeaderSize + (index * PhdrSize) + offset, width);
+        ReadOnlySpan<byte> at = File.AsSpan(_reader.PhdrOffset(index) + offset, width);
         return width == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(at) : BinaryPrimitives.ReadUInt32LittleEndian(at);
     }
 
@@ -129,17 +113,16 @@ internal sealed class HostileLayout
 
     private void Resign(ECDsa signerKey)
     {
-        Span<byte> hashSegment = File.AsSpan(HashOffset, HashLength);
-        int signedLength = SignedPrefix + (48 * Count);
-        SHA384.HashData(File.AsSpan(0, HeaderLength), hashSegment.Slice(SignedPrefix, 48));
+        Span<byte> hashSegment = _reader.HashSegment;
+        int signedLength = _reader.SignedLength;
+        SHA384.HashData(File.AsSpan(0, _reader.HeaderLength), File.AsSpan(_reader.HashTableOffset, 48));
         byte[] digest = SHA384.HashData(hashSegment[..signedLength]);
-        int signatureLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(hashSegment[32..]);
         byte[] signature;
         do
         {
             signature = signerKey.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence);
         }
-        while (signature.Length != signatureLength);
+        while (signature.Length != _reader.SignatureLength);
 
         signature.CopyTo(hashSegment[signedLength..]);
     }

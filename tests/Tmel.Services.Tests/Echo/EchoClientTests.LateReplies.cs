@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Rpmsg.Core;
 using Tmel.Services.Echo;
 
@@ -9,30 +8,8 @@ namespace Tmel.Services.Tests.Echo;
 /// address, so its late reply can never be taken as a later request's. Loopback, a service that answers when told to, and
 /// a fake clock.
 /// </summary>
-public sealed class EchoClientLateReplyTests : IAsyncDisposable
+public sealed partial class EchoClientTests
 {
-    private static readonly RpmsgAddress s_serviceAddress = new(1500);
-    private readonly FakeTimeProvider _time = new();
-    private readonly RpmsgBus _local;
-    private readonly RpmsgBus _remote;
-    private readonly RpmsgEndpoint _service;
-
-    public EchoClientLateReplyTests()
-    {
-        var link = new RpmsgLoopback(null, _time);
-        _local = new RpmsgBus(link.First, null, _time);
-        _remote = new RpmsgBus(link.Second, null, _time);
-        _service = _remote.CreateEndpoint(s_serviceAddress);
-    }
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask DisposeAsync()
-    {
-        await _local.DisposeAsync();
-        await _remote.DisposeAsync();
-    }
-
     [Fact]
     public async Task EchoAsync_AfterATimedOutRequestIsAnsweredLate_TheNextCallGetsItsOwnReply_AndTheLateOneIsDropped()
     {
@@ -164,12 +141,5 @@ public sealed class EchoClientLateReplyTests : IAsyncDisposable
 
         await client.Lane.WhenNoneHeldAsync(Ct);
         Assert.Equal(RpmsgError.DeviceRemoved, (await Assert.ThrowsAsync<RpmsgEndpointClosedException>(() => client.EchoAsync(new byte[] { 2 }, Ct))).Error);
-    }
-
-    private async Task<EchoClient> BindAsync(EchoDriver driver)
-    {
-        await _local.RegisterDriverAsync(driver, Ct);
-        await _local.CreateDeviceAsync(EchoClient.ChannelName, RpmsgAddress.Any, s_serviceAddress, Ct);
-        return await driver.WaitForClientAsync(Ct);
     }
 }
