@@ -33,12 +33,7 @@ public sealed class ImageCommandTests : IDisposable
     [Fact]
     public async Task Verify_TamperedSignatureOrOtherKeys_OneErrorLineWithStatusAndExtendedError()
     {
-        string keys = Path.Combine(_dir, "keys");
-        string others = Path.Combine(_dir, "others");
-        string signed = Path.Combine(_dir, "tiny.mbn");
-        await RunAsync("image", "keys", "--out", keys);
-        await RunAsync("image", "keys", "--out", others);
-        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+        (string keys, string others, string signed) = await SignWithOtherKeysBesideAsync();
 
         (int otherExit, _, string otherErr) = await RunAsync("image", "verify", signed, "--keys", others);
 
@@ -73,12 +68,7 @@ public sealed class ImageCommandTests : IDisposable
     [Fact]
     public async Task Auth_KeysTheFusesDoNotTrust_OneErrorLineWithTheStepAndReason_AsVerifyPrintsThem()
     {
-        string keys = Path.Combine(_dir, "keys");
-        string others = Path.Combine(_dir, "others");
-        string signed = Path.Combine(_dir, "tiny.mbn");
-        await RunAsync("image", "keys", "--out", keys);
-        await RunAsync("image", "keys", "--out", others);
-        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+        (string keys, string others, string signed) = await SignWithOtherKeysBesideAsync();
 
         (int verifyExit, _, string verifyError) = await RunAsync("image", "verify", signed, "--keys", others);
         (int authExit, string authOutput, string authError) = await RunAsync("image", "auth", signed, "--keys", others);
@@ -156,5 +146,17 @@ public sealed class ImageCommandTests : IDisposable
         var error = new StringWriter();
         int exit = await TmelCommandLine.InvokeAsync(args, output, error, Ct);
         return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Creates two identities, "keys" and "others", and signs the tiny ELF with "keys".</summary>
+    private async Task<(string Keys, string Others, string Signed)> SignWithOtherKeysBesideAsync()
+    {
+        string keys = Path.Combine(_dir, "keys");
+        string others = Path.Combine(_dir, "others");
+        string signed = Path.Combine(_dir, "tiny.mbn");
+        await RunAsync("image", "keys", "--out", keys);
+        await RunAsync("image", "keys", "--out", others);
+        await RunAsync("image", "sign", TinyElf, "--keys", keys, "--out", signed);
+        return (keys, others, signed);
     }
 }

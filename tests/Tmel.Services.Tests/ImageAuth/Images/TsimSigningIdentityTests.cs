@@ -182,12 +182,9 @@ public sealed class TsimSigningIdentityTests : IDisposable
     [Fact]
     public void Save_LinkPlantedAtTheKeyName_ThrowsWithoutWritingThroughIt()
     {
-        Directory.CreateDirectory(_directory);
-        string victim = Path.Combine(_directory, "..", Path.GetFileName(_directory) + ".victim");
-        File.WriteAllText(victim, "precious");
+        string victim = PlantLinkAtTheKeyName();
         try
         {
-            File.CreateSymbolicLink(Path.Combine(_directory, "signer.key"), victim);
 
             Assert.Throws<TsimImageException>(() => TestIdentities.ThreeLevels.Save(_directory));
 
@@ -203,12 +200,9 @@ public sealed class TsimSigningIdentityTests : IDisposable
     [Fact]
     public void Save_OverwriteWithALinkAtTheKeyName_ReplacesTheLinkNotItsTarget()
     {
-        Directory.CreateDirectory(_directory);
-        string victim = Path.Combine(_directory, "..", Path.GetFileName(_directory) + ".victim");
-        File.WriteAllText(victim, "precious");
+        string victim = PlantLinkAtTheKeyName();
         try
         {
-            File.CreateSymbolicLink(Path.Combine(_directory, "signer.key"), victim);
 
             TestIdentities.ThreeLevels.Save(_directory, overwrite: true);
 
@@ -309,5 +303,15 @@ public sealed class TsimSigningIdentityTests : IDisposable
         Assert.True(constraints.CertificateAuthority);
         Assert.True(constraints.Critical);
         Assert.True(certificate.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages.HasFlag(X509KeyUsageFlags.KeyCertSign));
+    }
+
+    /// <summary>Creates the identity directory with <c>signer.key</c> a symbolic link to a file outside it; returns that file, which the caller deletes.</summary>
+    private string PlantLinkAtTheKeyName()
+    {
+        Directory.CreateDirectory(_directory);
+        string victim = Path.Combine(_directory, "..", Path.GetFileName(_directory) + ".victim");
+        File.WriteAllText(victim, "precious");
+        File.CreateSymbolicLink(Path.Combine(_directory, "signer.key"), victim);
+        return victim;
     }
 }
