@@ -27,9 +27,17 @@ internal static class SimulatorCommand
         var keys = new Option<DirectoryInfo?>("--keys") { Description = "A directory 'tmel image keys' wrote: the simulated fuses trust its root. Without it no image authenticates." };
         var sramSize = new Option<uint>("--sram-size") { Description = "Each subsystem's SRAM size in bytes (a multiple of 8, up to 16 MiB). Default 4194304.", DefaultValueFactory = _ => 4 * 1024 * 1024, CustomParser = ImageCommand.ParseUInt32 };
         var sramBase = new Option<uint>("--sram-bus-address") { Description = "The bus address of each SRAM region's byte 0. Default 0x86000000.", DefaultValueFactory = _ => QmpSharedMemoryRegion.DefaultBaseBusAddress, CustomParser = ImageCommand.ParseUInt32 };
+        var rawEcho = new Option<string?>("--raw-echo") { Description = "Also serve this subsystem raw, as the benchmark's baseline: each new 32-byte mailbox is written back (no QMP, no rpmsg)." };
+        rawEcho.Validators.Add(result =>
+        {
+            foreach (string name in result.Tokens.Select(t => t.Value).Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9_-]{1,32}$")))
+            {
+                result.AddError($"--raw-echo: '{name}' is not 1-32 of [a-z0-9_-].");
+            }
+        });
         var command = new Command(Name, "Run the simulated TME-L in this process until Ctrl+C or SIGTERM, serving a directory that other processes attach to (tmel demo --connect, samples/c-peer).")
         {
-            directory, subsystems, keys, sramSize, sramBase,
+            directory, subsystems, keys, sramSize, sramBase, rawEcho,
         };
 
         command.TreatUnmatchedTokensAsErrors = false;
@@ -63,6 +71,12 @@ internal static class SimulatorCommand
 
             string root = parse.GetValue(directory)!.FullName;
             string[] served = parse.GetValue(subsystems) is { Length: > 0 } named ? named : ["apps"];
+            string? raw = parse.GetValue(rawEcho);
+            if (raw is not null && served.Contains(raw))
+            {
+                throw new TmelUsageException([$"--raw-echo: '{raw}' is also a --subsystem; a subsystem is served raw or by the simulator, not both."]);
+            }
+
             using IHost host = Hosting.TmelSimulatorHostBuilder.Build(hostArgs, o =>
             {
                 o.Directory = root;
@@ -74,12 +88,13 @@ internal static class SimulatorCommand
                 o.SramSize = (int)size;
                 o.SramBusAddress = bus;
                 o.Fuses = fuses;
+                o.RawEchoSubsystem = raw;
             });
 
             // The console lifetime turns Ctrl+C and SIGTERM into a graceful stop: services withdrawn, links down.
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             TextWriter output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{ReadyPrefix}{root} (subsystems {string.Join(", ", served)}; pid {Environment.ProcessId}); Ctrl+C or SIGTERM stops it.").ConfigureAwait(false);
+            await output.WriteLineAsync($"{ReadyPrefix}{root} (subsystems {string.Join(", ", served)}{(raw is null ? string.Empty : $"; raw echo {raw}")}; pid {Environment.ProcessId}); Ctrl+C or SIGTERM stops it.").ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync("tmel simulator: stopped (services withdrawn, links down).").ConfigureAwait(false);

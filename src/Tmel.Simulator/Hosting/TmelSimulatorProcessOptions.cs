@@ -13,6 +13,11 @@ public sealed class TmelSimulatorProcessOptions
     /// <value>Default: <c>apps</c> alone when left empty.</value>
     public IList<string> Subsystems { get; } = [];
 
+    /// <summary>Gets or sets a subsystem served raw, as the benchmark's baseline: each new 32-byte mailbox the client writes is
+    /// written back whole and the client rung (the same window, doorbells and waiting code; no QMP, no rpmsg).</summary>
+    /// <value>Default <see langword="null"/>: none. It must not also be in <see cref="Subsystems"/>.</value>
+    public string? RawEchoSubsystem { get; set; }
+
     /// <summary>Gets or sets the size of each subsystem's SRAM region in bytes.</summary>
     /// <value>Default 4 MiB, as the client's default region.</value>
     public int SramSize { get; set; } = 4 * 1024 * 1024;

@@ -16,13 +16,21 @@ internal sealed partial class TmelSimulatorProcessService(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<TmelSimulatorProcessService>();
     private readonly List<(QmpSharedMemoryMailbox Mailbox, TmelSimulator Simulator)> _subsystems = [];
+    private readonly List<(QmpSharedMemoryMailbox Mailbox, RawMailboxEcho Echo)> _raw = [];
     private QmpProcessDirectory? _directory;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         TmelSimulatorProcessOptions settings = options.Value;
         string[] subsystems = settings.Subsystems.Count == 0 ? ["apps"] : [.. settings.Subsystems];
-        _directory = QmpProcessDirectory.Create(settings.Directory, subsystems, settings.SramSize, settings.SramBusAddress);
+        string[] all = settings.RawEchoSubsystem is { } raw ? [.. subsystems, raw] : subsystems;
+        _directory = QmpProcessDirectory.Create(settings.Directory, all, settings.SramSize, settings.SramBusAddress);
+        if (settings.RawEchoSubsystem is { } rawName)
+        {
+            QmpSharedMemoryMailbox rawMailbox = _directory.OpenSimulatorMailbox(rawName, TimeProvider.System);
+            _raw.Add((rawMailbox, new RawMailboxEcho(rawMailbox)));
+        }
+
         foreach (string subsystem in subsystems)
         {
             QmpSharedMemoryMailbox mailbox = _directory.OpenSimulatorMailbox(subsystem, TimeProvider.System);
@@ -45,7 +53,7 @@ internal sealed partial class TmelSimulatorProcessService(
             await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Log.Serving(_logger, _directory.Root, string.Join(", ", subsystems), Environment.ProcessId);
+        Log.Serving(_logger, _directory.Root, string.Join(", ", all), Environment.ProcessId);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -58,6 +66,13 @@ internal sealed partial class TmelSimulatorProcessService(
         }
 
         _subsystems.Clear();
+        foreach ((QmpSharedMemoryMailbox mailbox, RawMailboxEcho echo) in _raw)
+        {
+            await echo.DisposeAsync().ConfigureAwait(false);
+            mailbox.Dispose();
+        }
+
+        _raw.Clear();
         _directory?.Dispose();
         _directory = null;
         Log.Stopped(_logger);

@@ -42,6 +42,37 @@ public sealed class SimulatorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_SimulatorProcess_MeasuresEchoAgainstTheRawTwoProcessBaseline_AndIdleCpu()
+    {
+        (int exitCode, string output, string error) = await RunAsync("bench", "--simulator-process", "--json");
+
+        Assert.True(exitCode == 0, error + output);
+        List<JsonElement> lines = [.. Lines(output).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+        JsonElement[] roundTrip = [.. lines.Where(l => l.GetProperty("group").GetString() == "process round trip 24 B")];
+        Assert.Equal(["raw 32 B ping-pong", "process echo"], roundTrip.Select(r => r.GetProperty("name").GetString()));
+        Assert.All(roundTrip, r => Assert.Equal("raw 32 B ping-pong", r.GetProperty("baseline").GetString()));
+        Assert.All(roundTrip, r => Assert.Equal("process", r.GetProperty("transport").GetString()));
+        Assert.True(roundTrip[0].GetProperty("isBaseline").GetBoolean());
+        Assert.Equal(1.0, roundTrip[0].GetProperty("ratio").GetDouble());
+        Assert.True(roundTrip[1].GetProperty("ratio").GetDouble() > 0);
+        Assert.True(roundTrip[1].GetProperty("operations").GetInt64() > 0);
+        JsonElement idle = Assert.Single(lines, l => l.GetProperty("group").GetString() == "idle");
+        Assert.True(idle.GetProperty("clientCpuPercent").GetDouble() >= 0);
+        Assert.True(idle.GetProperty("simulatorCpuPercent").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public async Task Bench_ConnectToASimulatorWithoutARawEcho_IsAUsageErrorSayingHowToStartIt()
+    {
+        using QmpProcessDirectory simulator = QmpProcessDirectory.Create(_directory, ["apps"]);
+
+        (int exitCode, _, string error) = await RunAsync("bench", "--connect", _directory);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--raw-echo raw", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Demo_ConnectToADirectoryWithoutASimulator_FailsNamingLayoutJson()
     {
         (int exitCode, string output, string error) = await RunAsync("demo", "--connect", _directory, "--timeout", "00:00:10");
