@@ -12,6 +12,7 @@ internal static class TmelCommandLine
         {
             DemoCommand.Create(),
             BenchCommand.Create(),
+            SimulatorCommand.Create(),
             ImageCommand.Create(),
         };
 
@@ -28,7 +29,14 @@ internal static class TmelCommandLine
             return await CliErrors.UsageAsync(error, unrecognized.Length > 0 ? unrecognized : parse.Errors.Select(e => e.Message)).ConfigureAwait(false);
         }
 
-        InvocationConfiguration configuration = new() { Output = output, Error = error };
+        // tmel simulator leaves Ctrl+C and SIGTERM to its host's console lifetime, which stops it gracefully (services
+        // withdrawn, links down) however long that takes; the parser's own handling would end the process after 2 s.
+        InvocationConfiguration configuration = new()
+        {
+            Output = output,
+            Error = error,
+            ProcessTerminationTimeout = parse.CommandResult.Command.Name == SimulatorCommand.Name ? null : TimeSpan.FromSeconds(2),
+        };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -11,4 +11,7 @@ internal enum BenchTransport
 
     /// <summary>Two rpmsg buses joined by QMP on an in-memory mailbox window (the remote side drives the TME-L role).</summary>
     Qmp,
+
+    /// <summary>QMP over a shared-memory window to a <c>tmel simulator</c> process.</summary>
+    Process,
 }

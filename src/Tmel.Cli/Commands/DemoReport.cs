@@ -23,6 +23,20 @@ internal sealed class DemoReport(TextWriter output, bool json)
         }
     }
 
+    /// <summary>The simulator process the demo started was stopped: its exit code, or null when it had to be killed.</summary>
+    public void SimulatorStopped(int pid, int? exitCode)
+    {
+        string text = exitCode is int code ? $"simulator process {pid} stopped (SIGTERM), exit code {code}" : $"simulator process {pid} did not stop on SIGTERM and was killed";
+        if (json)
+        {
+            Write(new JsonObject { ["type"] = "simulator", ["pid"] = pid, ["exitCode"] = exitCode, ["text"] = text });
+        }
+        else
+        {
+            output.WriteLine($"simulator {text}");
+        }
+    }
+
     public void LinkState(string role, string from, string to, double atMs)
     {
         if (json)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Rpmsg.Core;
@@ -20,12 +21,40 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
     /// <summary>Runs the demo; returns 0 only if every step succeeded.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // A fresh signing identity (or the one given); the simulated device's fuses trust its root.
+        using TsimSigningIdentity identity = settings.KeysDirectory is { } keys
+            ? TsimSigningIdentity.Load(keys)
+            : TsimSigningIdentity.Create(new TsimIdentityOptions { SwId = DemoFirmware.SoftwareId, OemId = 0x0001, ModelId = 0x0001, HwId = 0x0013_00E1 });
+        if (!settings.SimulatorProcess)
+        {
+            return await RunCoreAsync(identity, settings.ConnectDirectory, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A simulator of our own in a temporary directory, trusting the identity; stopped (SIGTERM) and removed at the end.
+        string directory = Path.Combine(Path.GetTempPath(), "tmel-demo-" + Guid.NewGuid().ToString("N")[..8]);
+        string keyDirectory = Path.Combine(directory, "keys");
+        identity.Save(keyDirectory);
+        try
+        {
+            SimulatorProcess simulator = await SimulatorProcess.StartAsync(["--dir", directory, "--keys", keyDirectory], settings.Timeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            await using ConfiguredAsyncDisposable disposeSimulator = simulator.ConfigureAwait(false);
+            int result = await RunCoreAsync(identity, directory, cancellationToken).ConfigureAwait(false);
+            int? exit = await simulator.StopAsync(TimeSpan.FromSeconds(10), TimeProvider.System).ConfigureAwait(false);
+            _report.SimulatorStopped(simulator.Id, exit);
+            return exit == 0 ? result : 1;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private async Task<int> RunCoreAsync(TsimSigningIdentity identity, string? simulatorDirectory, CancellationToken cancellationToken)
+    {
         // The host's tracer provider owns (and disposes) the recorder.
         var spans = new DemoSpanRecorder();
         MailboxTraceFile? wire = settings.MailboxTracePath is null ? null : new MailboxTraceFile();
 
-        // A fresh signing identity; the simulated device's fuses trust its root.
-        using TsimSigningIdentity identity = TsimSigningIdentity.Create(new TsimIdentityOptions { SwId = DemoFirmware.SoftwareId, OemId = 0x0001, ModelId = 0x0001, HwId = 0x0013_00E1 });
         HostApplicationBuilder builder = TmelHostBuilder.Create(
             settings.HostArgs,
             stack =>
@@ -36,13 +65,16 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
                     stack.AddQmpMailboxTrace(wire.Record);
                 }
             },
-            spans);
+            spans,
+            simulatorDirectory);
         configureHost?.Invoke(builder);
 
         using IHost host = TmelHostBuilder.Build(builder);
         TimeProvider time = host.Services.GetRequiredService<TimeProvider>();
         long started = time.GetTimestamp();
-        _report.Header("the simulated TME-L over QMP (in-memory mailbox window), an rpmsg bus on each side, OpenTelemetry tracing");
+        _report.Header(simulatorDirectory is null
+            ? "the simulated TME-L over QMP (in-memory mailbox window), an rpmsg bus on each side, OpenTelemetry tracing"
+            : $"the simulated TME-L in its own process over QMP (shared-memory window in {simulatorDirectory}), an rpmsg bus on each side, OpenTelemetry tracing");
 
         using var timeout = new CancellationTokenSource(settings.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -15,7 +16,7 @@ using Tmel.Transport.Qmp;
 
 namespace Tmel.Cli.Hosting;
 
-/// <summary>The tmel host: the whole stack against the in-memory simulator, options bound from configuration, OpenTelemetry wired.</summary>
+/// <summary>The tmel host: the whole stack against the in-memory simulator (or a simulator process), options bound from configuration, OpenTelemetry wired.</summary>
 internal static class TmelHostBuilder
 {
     /// <summary>Creates a host builder with the stack registered.</summary>
@@ -23,8 +24,9 @@ internal static class TmelHostBuilder
     /// variables (<c>Tmel__Qmp__FragmentTimeout</c>) and appsettings.json are read too.</param>
     /// <param name="configure">Adds to the stack (a mailbox trace, more drivers); <see langword="null"/> for none.</param>
     /// <param name="spanProcessor">An extra span processor (the demo's recorder); <see langword="null"/> for none.</param>
+    /// <param name="simulatorDirectory">A <c>tmel simulator</c> directory to attach to as <c>apps</c>; <see langword="null"/> for the in-memory simulator.</param>
     /// <returns>The builder; its services may still be changed (tests swap the TimeProvider).</returns>
-    public static HostApplicationBuilder Create(string[] args, Action<ITmelRpmsgBuilder>? configure = null, BaseProcessor<Activity>? spanProcessor = null)
+    public static HostApplicationBuilder Create(string[] args, Action<ITmelRpmsgBuilder>? configure = null, BaseProcessor<Activity>? spanProcessor = null, string? simulatorDirectory = null)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -48,7 +50,7 @@ internal static class TmelHostBuilder
         // A failed start (for example a setting out of range) is reported by the caller in one line, not as a logged stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        builder.Services.AddTmelStack(builder.Configuration, configure, spanProcessor);
+        builder.Services.AddTmelStack(builder.Configuration, configure, spanProcessor, simulatorDirectory);
         return builder;
     }
 
@@ -71,7 +73,7 @@ internal static class TmelHostBuilder
     }
 
     /// <summary>The composite one-liner: bus, QMP transport and in-memory simulator, the drivers that exist, telemetry.</summary>
-    public static IServiceCollection AddTmelStack(this IServiceCollection services, IConfiguration configuration, Action<ITmelRpmsgBuilder>? configure = null, BaseProcessor<Activity>? spanProcessor = null)
+    public static IServiceCollection AddTmelStack(this IServiceCollection services, IConfiguration configuration, Action<ITmelRpmsgBuilder>? configure = null, BaseProcessor<Activity>? spanProcessor = null, string? simulatorDirectory = null)
     {
         // Every section the host binds is recorded with its options type: that is what makes a Tmel: key known (TmelSettings).
         services.AddOptionsWithValidateOnStart<TelemetryOptions, TelemetryOptionsValidator>();
@@ -84,9 +86,23 @@ internal static class TmelHostBuilder
         TmelSettings.ThrowIfInvalid(configuration, TmelSettings.GetSections(services));
 
         // Telemetry first: its hosted service builds the tracer and meter providers before the link starts, so bring-up is traced.
+        services.AddTmelTelemetry(configuration, "tmel", spanProcessor);
+        ITmelRpmsgBuilder stack = services.AddTmelRpmsg();
+        _ = simulatorDirectory is null ? stack.UseInMemorySimulator() : stack.UseSimulatorProcess(simulatorDirectory);
+        stack.UseQmp()
+            .AddEcho()
+            .AddImageAuth();
+        configure?.Invoke(stack);
+
+        return services;
+    }
+
+    /// <summary>OpenTelemetry for a tmel process: traces, metrics and logs of every tmel source to the configured exporter.</summary>
+    public static IServiceCollection AddTmelTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName, BaseProcessor<Activity>? spanProcessor = null)
+    {
         TelemetryOptions telemetry = configuration.GetSection(TelemetryOptions.ConfigurationSection).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("tmel"))
+        OpenTelemetryBuilder otel = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing =>
             {
                 tracing.AddSource(TmelTelemetry.AllSources).SetSampler(new AlwaysOnSampler());
@@ -112,12 +128,14 @@ internal static class TmelHostBuilder
                     _ => metrics,
                 };
             });
-        ITmelRpmsgBuilder stack = services.AddTmelRpmsg()
-            .UseInMemorySimulator()
-            .UseQmp()
-            .AddEcho()
-            .AddImageAuth();
-        configure?.Invoke(stack);
+
+        // Logs go to the same exporter as traces and metrics (the console logger stays for the operator).
+        if (telemetry.Exporter != TelemetryExporter.None)
+        {
+            otel.WithLogging(configureBuilder: null, configureOptions: logging => _ = telemetry.Exporter == TelemetryExporter.Console
+                ? logging.AddConsoleExporter()
+                : logging.AddOtlpExporter(o => o.Endpoint = telemetry.OtlpEndpoint));
+        }
 
         return services;
     }

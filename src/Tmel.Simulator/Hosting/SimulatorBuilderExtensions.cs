@@ -48,6 +48,25 @@ public static class SimulatorBuilderExtensions
         return builder.UseQmp();
     }
 
+    /// <summary>
+    /// Adds a simulated TME-L that serves a directory for peers in other processes (docs/attach-a-peer.md): one simulator per
+    /// subsystem, each over its own shared-memory window, socket doorbells and SRAM file. It starts and stops with the host.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the directory, the subsystems, the SRAM and the fuses.</param>
+    /// <returns>The services.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <remarks>At start a second simulator on the directory fails with a <see cref="QmpProcessLayoutException"/> naming the lock file.</remarks>
+    public static IServiceCollection AddTmelSimulatorProcess(this IServiceCollection services, Action<TmelSimulatorProcessOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<TmelSimulatorProcessService>();
+        return services;
+    }
+
     private static TmelSimulator CreateSimulator(IServiceProvider services) => new(
         services.GetRequiredService<InMemoryQmpWindow>().Remote,
         services.GetRequiredService<IOptions<TmelSimulatorOptions>>().Value,

@@ -56,7 +56,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
     public const int Alignment = 8;
 
     private readonly Lock _lock = new();
-    private readonly byte[] _memory;
+    private readonly Memory<byte> _memory;
 
     // Address-ordered blocks that tile [0, Size) exactly; a block is free when its Owner is null, and no two free blocks
     // are neighbours. Guarded by _lock.
@@ -71,29 +71,37 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> or <paramref name="baseBusAddress"/> breaks one of those rules.</exception>
     public QmpSharedMemoryRegion(int size = DefaultSize, uint baseBusAddress = DefaultBaseBusAddress)
+        : this(new byte[CheckSize(size)], baseBusAddress, peerAllocates: false)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, Alignment);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSize);
-        if (size % Alignment != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(size), size, $"The region size must be a multiple of {Alignment} bytes.");
-        }
+    }
 
-        if (baseBusAddress == 0 || baseBusAddress % Alignment != 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(baseBusAddress), baseBusAddress, $"The base bus address must be a non-zero multiple of {Alignment}.");
-        }
-
-        if ((ulong)baseBusAddress + (ulong)size > uint.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(nameof(baseBusAddress), baseBusAddress, $"A {size}-byte region at 0x{baseBusAddress:X8} would end past the 32-bit bus address space.");
-        }
-
+    /// <summary>Initializes a region over memory shared with another process (a mapped SRAM file).</summary>
+    /// <param name="memory">The region's bytes; its length is the region's size.</param>
+    /// <param name="baseBusAddress">The bus address of the first byte.</param>
+    /// <param name="peerAllocates">
+    /// <see langword="false"/> for the side that allocates buffers (the APPS side): the memory is zeroed, as a fresh allocator owns
+    /// every byte. <see langword="true"/> for the side that only follows the peer's pointers (TME-L): it cannot know the peer's
+    /// allocations, so the whole region counts as one buffer the peer owns; every range inside it is accepted and nothing can be
+    /// allocated here. That is what TME-L checks on hardware: that a pointer and length lie inside the SRAM it may touch.
+    /// </param>
+    internal QmpSharedMemoryRegion(Memory<byte> memory, uint baseBusAddress, bool peerAllocates)
+    {
+        int size = memory.Length;
+        CheckLayout(size, baseBusAddress);
         Size = size;
         BaseBusAddress = baseBusAddress;
-        _memory = new byte[size];
+        _memory = memory;
         _blocks = [new Block(0, size)];
         _freeBytes = size;
+        if (peerAllocates)
+        {
+            _blocks[0].Owner = new QmpSharedBuffer(this, allocation: null, baseBusAddress, size);
+            _freeBytes = 0;
+        }
+        else
+        {
+            memory.Span.Clear();
+        }
     }
 
     /// <summary>Gets the region's size in bytes.</summary>
@@ -204,7 +212,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
 
             buffer.MarkFreed();
             block.Owner = null;
-            _memory.AsSpan(block.Offset, block.Size).Clear();
+            _memory.Span.Slice(block.Offset, block.Size).Clear();
             _freeBytes += block.Size;
 
             if (index + 1 < _blocks.Count && _blocks[index + 1].Owner is null)
@@ -234,7 +242,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
                 SharedMemoryThrowHelper.ThrowOutOfBounds(busAddress, (uint)destination.Length);
             }
 
-            _memory.AsSpan((int)(busAddress - BaseBusAddress), destination.Length).CopyTo(destination);
+            _memory.Span.Slice((int)(busAddress - BaseBusAddress), destination.Length).CopyTo(destination);
         }
     }
 
@@ -251,7 +259,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
                 SharedMemoryThrowHelper.ThrowOutOfBounds(busAddress, (uint)source.Length);
             }
 
-            source.CopyTo(_memory.AsSpan((int)(busAddress - BaseBusAddress), source.Length));
+            source.CopyTo(_memory.Span.Slice((int)(busAddress - BaseBusAddress), source.Length));
         }
     }
 
@@ -335,7 +343,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
         lock (_lock)
         {
             CheckBufferRange(buffer, offset, destination.Length);
-            _memory.AsSpan(buffer.Offset + offset, destination.Length).CopyTo(destination);
+            _memory.Span.Slice(buffer.Offset + offset, destination.Length).CopyTo(destination);
         }
     }
 
@@ -344,8 +352,35 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
         lock (_lock)
         {
             CheckBufferRange(buffer, offset, source.Length);
-            source.CopyTo(_memory.AsSpan(buffer.Offset + offset, source.Length));
+            source.CopyTo(_memory.Span.Slice(buffer.Offset + offset, source.Length));
         }
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless a region of <paramref name="size"/> bytes may start at <paramref name="baseBusAddress"/>.</summary>
+    internal static void CheckLayout(int size, uint baseBusAddress)
+    {
+        CheckSize(size);
+        if (baseBusAddress == 0 || baseBusAddress % Alignment != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(baseBusAddress), baseBusAddress, $"The base bus address must be a non-zero multiple of {Alignment}.");
+        }
+
+        if ((ulong)baseBusAddress + (ulong)size > uint.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(baseBusAddress), baseBusAddress, $"A {size}-byte region at 0x{baseBusAddress:X8} would end past the 32-bit bus address space.");
+        }
+    }
+
+    private static int CheckSize(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, Alignment);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSize);
+        if (size % Alignment != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"The region size must be a multiple of {Alignment} bytes.");
+        }
+
+        return size;
     }
 
     private static int AlignUp(int length) => (length + (Alignment - 1)) & ~(Alignment - 1);

@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Microsoft.Extensions.Hosting;
+using Tmel.Services.ImageAuth;
+using Tmel.Transport.Qmp;
+
+namespace Tmel.Cli.Commands;
+
+/// <summary><c>tmel simulator</c>: the simulated TME-L in its own process, serving a directory peers attach to (docs/attach-a-peer.md).</summary>
+internal static class SimulatorCommand
+{
+    /// <summary>The line the command prints on standard output once every subsystem is served; a launcher may wait for it.</summary>
+    public const string ReadyPrefix = "tmel simulator: serving ";
+
+    public const string Name = "simulator";
+
+    public static Command Create()
+    {
+        var directory = new Option<DirectoryInfo>("--dir") { Description = "The directory peers attach to: layout.json, and per subsystem its window, sram and sockets. Created if missing.", Required = true };
+        var subsystems = new Option<string[]>("--subsystem")
+        {
+            Description = "A subsystem to serve (repeat for several), for example apps, btss, audioss. Default: apps.",
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        subsystems.Validators.Add(ValidateSubsystems);
+        var keys = new Option<DirectoryInfo?>("--keys") { Description = "A directory 'tmel image keys' wrote: the simulated fuses trust its root. Without it no image authenticates." };
+        var sramSize = new Option<uint>("--sram-size") { Description = "Each subsystem's SRAM size in bytes (a multiple of 8, up to 16 MiB). Default 4194304.", DefaultValueFactory = _ => 4 * 1024 * 1024, CustomParser = ImageCommand.ParseUInt32 };
+        var sramBase = new Option<uint>("--sram-bus-address") { Description = "The bus address of each SRAM region's byte 0. Default 0x86000000.", DefaultValueFactory = _ => QmpSharedMemoryRegion.DefaultBaseBusAddress, CustomParser = ImageCommand.ParseUInt32 };
+        var rawEcho = new Option<string?>("--raw-echo") { Description = "Also serve this subsystem raw, as the benchmark's baseline: each new 32-byte mailbox is written back (no QMP, no rpmsg)." };
+        rawEcho.Validators.Add(result =>
+        {
+            foreach (string name in result.Tokens.Select(t => t.Value).Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9_-]{1,32}$")))
+            {
+                result.AddError($"--raw-echo: '{name}' is not 1-32 of [a-z0-9_-].");
+            }
+        });
+        var command = new Command(Name, "Run the simulated TME-L in this process until Ctrl+C or SIGTERM, serving a directory that other processes attach to (tmel demo --connect, samples/c-peer).")
+        {
+            directory, subsystems, keys, sramSize, sramBase, rawEcho,
+        };
+
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, cancellationToken) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
+        {
+            string[] hostArgs = [.. parse.UnmatchedTokens];
+            string? unknown = hostArgs.FirstOrDefault(a => !(a.StartsWith("--Tmel:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--Logging:", StringComparison.OrdinalIgnoreCase)) || !a.Contains('=', StringComparison.Ordinal));
+            if (unknown is not null)
+            {
+                throw new TmelUsageException([$"unrecognized argument '{unknown}' (host settings look like --Tmel:Section:Name=value)."]);
+            }
+
+            uint size = parse.GetValue(sramSize);
+            uint bus = parse.GetValue(sramBase);
+            if (size < QmpSharedMemoryRegion.Alignment || size > QmpSharedMemoryRegion.MaxSize || size % QmpSharedMemoryRegion.Alignment != 0)
+            {
+                throw new TmelUsageException([$"--sram-size: {size} is not a multiple of 8 from 8 to {QmpSharedMemoryRegion.MaxSize}."]);
+            }
+
+            if (bus == 0 || bus % QmpSharedMemoryRegion.Alignment != 0 || (ulong)bus + size > uint.MaxValue)
+            {
+                throw new TmelUsageException([$"--sram-bus-address: 0x{bus:X8} must be a non-zero multiple of 8 with the region ending below 4 GiB."]);
+            }
+
+            TsimFuses? fuses = null;
+            if (parse.GetValue(keys) is { } keyDirectory)
+            {
+                using TsimSigningIdentity identity = TsimSigningIdentity.Load(keyDirectory.FullName);
+                fuses = identity.CreateFuses();
+            }
+
+            string root = parse.GetValue(directory)!.FullName;
+            string[] served = parse.GetValue(subsystems) is { Length: > 0 } named ? named : ["apps"];
+            string? raw = parse.GetValue(rawEcho);
+            if (raw is not null && served.Contains(raw))
+            {
+                throw new TmelUsageException([$"--raw-echo: '{raw}' is also a --subsystem; a subsystem is served raw or by the simulator, not both."]);
+            }
+
+            using IHost host = Hosting.TmelSimulatorHostBuilder.Build(hostArgs, o =>
+            {
+                o.Directory = root;
+                foreach (string subsystem in served)
+                {
+                    o.Subsystems.Add(subsystem);
+                }
+
+                o.SramSize = (int)size;
+                o.SramBusAddress = bus;
+                o.Fuses = fuses;
+                o.RawEchoSubsystem = raw;
+            });
+
+            // The console lifetime turns Ctrl+C and SIGTERM into a graceful stop: services withdrawn, links down.
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            TextWriter output = parse.InvocationConfiguration.Output;
+            await output.WriteLineAsync($"{ReadyPrefix}{root} (subsystems {string.Join(", ", served)}{(raw is null ? string.Empty : $"; raw echo {raw}")}; pid {Environment.ProcessId}); Ctrl+C or SIGTERM stops it.").ConfigureAwait(false);
+            await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync("tmel simulator: stopped (services withdrawn, links down).").ConfigureAwait(false);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static void ValidateSubsystems(OptionResult result)
+    {
+        string[] names = [.. result.Tokens.Select(t => t.Value)];
+        foreach (string name in names.Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9_-]{1,32}$")))
+        {
+            result.AddError($"--subsystem: '{name}' is not 1-32 of [a-z0-9_-].");
+        }
+
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        {
+            result.AddError("--subsystem: a subsystem is named twice.");
+        }
+    }
+}

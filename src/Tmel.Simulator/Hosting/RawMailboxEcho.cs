@@ -1,0 +1,53 @@
+using System.Buffers.Binary;
+using Tmel.Transport.Qmp;
+
+namespace Tmel.Simulator.Hosting;
+
+/// <summary>
+/// The benchmark baseline's far side: on a subsystem served raw, every new 32-byte mailbox the client writes is written back
+/// whole and the client rung, with the same window, doorbells and waiting code as a QMP link but no state machine and no rpmsg.
+/// </summary>
+internal sealed class RawMailboxEcho : IAsyncDisposable
+{
+    private readonly QmpSharedMemoryMailbox _mailbox;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public RawMailboxEcho(QmpSharedMemoryMailbox mailbox)
+    {
+        _mailbox = mailbox;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        byte[] mailbox = new byte[QmpMailboxLayout.MailboxSize];
+        _mailbox.ReadPeer(mailbox);
+        uint last = BinaryPrimitives.ReadUInt32LittleEndian(mailbox);
+        try
+        {
+            while (true)
+            {
+                await _mailbox.WaitForDoorbellAsync(_stop.Token).ConfigureAwait(false);
+                _mailbox.ReadPeer(mailbox);
+                uint descriptor = BinaryPrimitives.ReadUInt32LittleEndian(mailbox);
+                if (descriptor != last)
+                {
+                    last = descriptor;
+                    _mailbox.WriteOwn(mailbox);
+                    _mailbox.RingPeerDoorbell();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+}

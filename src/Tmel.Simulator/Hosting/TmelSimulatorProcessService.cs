@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tmel.Transport.Qmp;
+
+namespace Tmel.Simulator.Hosting;
+
+/// <summary>
+/// Serves a simulator directory: takes its lock, and per subsystem opens the TME-L side of the window and runs a
+/// <see cref="TmelSimulator"/> over it with the subsystem's SRAM. Stopping withdraws every service and takes every link down.
+/// </summary>
+internal sealed partial class TmelSimulatorProcessService(
+    IOptions<TmelSimulatorProcessOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : IHostedService
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<TmelSimulatorProcessService>();
+    private readonly List<(QmpSharedMemoryMailbox Mailbox, TmelSimulator Simulator)> _subsystems = [];
+    private readonly List<(QmpSharedMemoryMailbox Mailbox, RawMailboxEcho Echo)> _raw = [];
+    private QmpProcessDirectory? _directory;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        TmelSimulatorProcessOptions settings = options.Value;
+        string[] subsystems = settings.Subsystems.Count == 0 ? ["apps"] : [.. settings.Subsystems];
+        string[] all = settings.RawEchoSubsystem is { } raw ? [.. subsystems, raw] : subsystems;
+        _directory = QmpProcessDirectory.Create(settings.Directory, all, settings.SramSize, settings.SramBusAddress);
+        if (settings.RawEchoSubsystem is { } rawName)
+        {
+            QmpSharedMemoryMailbox rawMailbox = _directory.OpenSimulatorMailbox(rawName, TimeProvider.System);
+            _raw.Add((rawMailbox, new RawMailboxEcho(rawMailbox)));
+        }
+
+        foreach (string subsystem in subsystems)
+        {
+            QmpSharedMemoryMailbox mailbox = _directory.OpenSimulatorMailbox(subsystem, TimeProvider.System);
+            TmelSimulator simulator;
+            try
+            {
+                simulator = new TmelSimulator(
+                    mailbox,
+                    new TmelSimulatorOptions { Link = settings.Link, Fuses = settings.Fuses, SharedMemory = mailbox.CreateSharedMemoryRegion() },
+                    time,
+                    loggerFactory);
+            }
+            catch
+            {
+                mailbox.Dispose();
+                throw;
+            }
+
+            _subsystems.Add((mailbox, simulator));
+            await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.Serving(_logger, _directory.Root, string.Join(", ", all), Environment.ProcessId);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach ((QmpSharedMemoryMailbox mailbox, TmelSimulator simulator) in _subsystems)
+        {
+            // Withdraws the services (while the link is up) and takes the link down; the client sees link_state drop.
+            await simulator.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            mailbox.Dispose();
+        }
+
+        _subsystems.Clear();
+        foreach ((QmpSharedMemoryMailbox mailbox, RawMailboxEcho echo) in _raw)
+        {
+            await echo.DisposeAsync().ConfigureAwait(false);
+            mailbox.Dispose();
+        }
+
+        _raw.Clear();
+        _directory?.Dispose();
+        _directory = null;
+        Log.Stopped(_logger);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4200, LogLevel.Information, "TME-L simulator serving {Directory} (subsystems {Subsystems}, pid {Pid}).")]
+        public static partial void Serving(ILogger logger, string directory, string subsystems, int pid);
+
+        [LoggerMessage(4201, LogLevel.Information, "TME-L simulator stopped: services withdrawn, links down.")]
+        public static partial void Stopped(ILogger logger);
+    }
+}
