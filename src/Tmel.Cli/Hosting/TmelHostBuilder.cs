@@ -116,7 +116,9 @@ internal static class TmelHostBuilder
             .UseInMemorySimulator()
             .UseQmp()
             .AddEcho()
-            .AddImageAuth();
+            .AddImageAuth()
+            .AddAttestation()
+            .AddDevice();
         configure?.Invoke(stack);
 
         return services;
