@@ -13,6 +13,8 @@ internal static class TmelCommandLine
             DemoCommand.Create(),
             BenchCommand.Create(),
             ImageCommand.Create(),
+            AttestCommand.Create(),
+            DeviceCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

@@ -141,7 +141,7 @@ internal static class ImageCommand
     private static Option<uint?> SwIdOption(string description, bool required) =>
         new("--sw-id") { Description = description + " Decimal or 0x-prefixed hex.", Required = required, CustomParser = r => ParseUInt32(r) };
 
-    private static uint ParseUInt32(System.CommandLine.Parsing.ArgumentResult result)
+    internal static uint ParseUInt32(System.CommandLine.Parsing.ArgumentResult result)
     {
         string text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[0].Value;
         bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
