@@ -35,6 +35,8 @@ public partial class AttestationClient
         _logger = logger;
     }
 
+    internal RequestLane Lane => _lane;
+
     /// <summary>Initializes a client that is not bound to a device, for test doubles.</summary>
     protected AttestationClient()
     {
