@@ -14,6 +14,8 @@ internal static class TmelCommandLine
             BenchCommand.Create(),
             SimulatorCommand.Create(),
             ImageCommand.Create(),
+            AttestCommand.Create(),
+            DeviceCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

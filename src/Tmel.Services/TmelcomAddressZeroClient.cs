@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
+using Tmel.Services.Attestation;
+using Tmel.Services.Device;
 using Tmel.Services.ImageAuth;
 using Tmel.Services.Internal;
 
@@ -31,10 +33,18 @@ public sealed class TmelcomAddressZeroClient : IAsyncDisposable
         _endpoint = endpoint;
         Lane = lane;
         ImageAuth = new ImageAuthClient(device: null, lane, sharedMemory, logger);
+        Attestation = new AttestationClient(device: null, lane, sharedMemory, logger);
+        Device = new DeviceClient(device: null, lane, sharedMemory);
     }
 
     /// <summary>Gets the image-authentication client at address 0 (SEC_AUTH, SS_TEAR_DOWN), as the RFC's driver sends them.</summary>
     public ImageAuthClient ImageAuth { get; }
+
+    /// <summary>Gets the attestation client at address 0 (QWES INIT_ATTESTATION, DEVICE_ATTESTATION).</summary>
+    public AttestationClient Attestation { get; }
+
+    /// <summary>Gets the device client at address 0 (fuses, GET_STATE, anti-rollback versions, loopback).</summary>
+    public DeviceClient Device { get; }
 
     internal RequestLane Lane { get; }
 

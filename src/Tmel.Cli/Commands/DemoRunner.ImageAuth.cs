@@ -43,6 +43,8 @@ internal sealed partial class DemoRunner
             return (true, $"status 0, entry 0x{result.EntryAddress:X8}", $"first segment 0x{result.FirstSegmentAddress:X8}+{result.FirstSegmentLength}{Measurements(simulator)}");
         }).ConfigureAwait(false);
 
+        await RunAttestationAsync(services, simulator, image, time, ct).ConfigureAwait(false);
+
         await StepAsync("image tear down", $"SS_TEAR_DOWN sw_id 0x{image.SoftwareId:X}", time, async () =>
         {
             await client.TearDownAsync(image.SoftwareId, ct).ConfigureAwait(false);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Rpmsg.Core;
 using Tmel.Cli.Hosting;
+using Tmel.Services.Attestation;
+using Tmel.Services.Device;
 using Tmel.Services.Echo;
 using Tmel.Services.ImageAuth;
 using Tmel.Simulator;
@@ -87,6 +89,8 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
             RpmsgBus bus = host.Services.GetRequiredService<RpmsgBus>();
             await bus.WaitForDeviceAsync(EchoClient.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
             await bus.WaitForDeviceAsync(ImageAuthDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
+            await bus.WaitForDeviceAsync(AttestationDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
+            await bus.WaitForDeviceAsync(DeviceDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
             ShowLinkStates(spans, started, time);
             foreach (RpmsgDevice device in bus.Devices.Where(d => d.IsAnnounced))
             {
@@ -95,6 +99,7 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
 
             await RunEchoAsync(host.Services, time, ct).ConfigureAwait(false);
             await RunImageAuthAsync(host.Services, identity, time, ct).ConfigureAwait(false);
+            await RunDeviceAsync(host.Services, identity, time, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {
@@ -147,7 +152,7 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
             (bool ok, string response, string detail) = await run().ConfigureAwait(false);
             _report.Request(step, request, response, ok, time.GetElapsedTime(started).TotalMilliseconds, detail);
         }
-        catch (Exception ex) when (ex is Rpmsg.Core.RpmsgException or TimeoutException or TsimImageException)
+        catch (Exception ex) when (ex is Rpmsg.Core.RpmsgException or TimeoutException or TsimImageException or Tmel.Services.TmelServiceException or Tmel.Services.Attestation.AttestationVerificationException)
         {
             _report.Request(step, request, ex.GetType().Name, ok: false, time.GetElapsedTime(started).TotalMilliseconds, ex.Message);
         }

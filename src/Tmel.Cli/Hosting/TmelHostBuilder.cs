@@ -91,7 +91,9 @@ internal static class TmelHostBuilder
         _ = simulatorDirectory is null ? stack.UseInMemorySimulator() : stack.UseSimulatorProcess(simulatorDirectory);
         stack.UseQmp()
             .AddEcho()
-            .AddImageAuth();
+            .AddImageAuth()
+            .AddAttestation()
+            .AddDevice();
         configure?.Invoke(stack);
 
         return services;

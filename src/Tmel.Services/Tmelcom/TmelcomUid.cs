@@ -20,6 +20,24 @@ public static class TmelcomUid
     /// <summary>SECBOOT SS_TEAR_DOWN (0x000A): tear down an authenticated subsystem (the RFC's 12-byte struct, inline).</summary>
     public const ushort TearDown = 0x000A;
 
+    /// <summary>SECBOOT GET_ARB_VERSION (0x0009): read an image's anti-rollback version (12-byte struct, inline).</summary>
+    public const ushort GetArbVersion = 0x0009;
+
+    /// <summary>SECBOOT GET_STATE (0x000C): TME-L's state bits and patch version (20-byte struct, inline).</summary>
+    public const ushort GetState = 0x000C;
+
+    /// <summary>SECBOOT UPDATE_ARB_VER_SWID_LIST (0x000D): commit the anti-rollback versions of listed images (12-byte struct, inline).</summary>
+    public const ushort UpdateArbVersionSwIdList = 0x000D;
+
+    /// <summary>SECBOOT SEC_AUTH_V2 (0x000F): SEC_AUTH with the integrity flag and a key handle (60-byte struct, SRAM path).</summary>
+    public const ushort SecAuthV2 = 0x000F;
+
+    /// <summary>FUSE READ_MULTIPLE_ROW (0x0306): read fuse rows through an entry array (16-byte struct, inline).</summary>
+    public const ushort FuseReadMultipleRow = 0x0306;
+
+    /// <summary>LOOPBACK_TEST MBOX_ADD_VAL (0xFF01): TME-L adds two values (8- or 12-byte struct, inline).</summary>
+    public const ushort LoopbackTest = 0xFF01;
+
     /// <summary>CRYPTO GET_RANDOM (0x0101).</summary>
     public const ushort CryptoGetRandom = 0x0101;
 
@@ -100,6 +118,12 @@ public static class TmelcomUid
     {
         SecAuth => "SECBOOT SEC_AUTH",
         TearDown => "SECBOOT SS_TEAR_DOWN",
+        GetArbVersion => "SECBOOT GET_ARB_VERSION",
+        GetState => "SECBOOT GET_STATE",
+        UpdateArbVersionSwIdList => "SECBOOT UPDATE_ARB_VER_SWID_LIST",
+        SecAuthV2 => "SECBOOT SEC_AUTH_V2",
+        FuseReadMultipleRow => "FUSE READ_MULTIPLE_ROW",
+        LoopbackTest => "LOOPBACK_TEST MBOX_ADD_VAL",
         CryptoGetRandom => "CRYPTO GET_RANDOM",
         KmClear => "KM CLEAR",
         KmImport => "KM IMPORT",

@@ -17,6 +17,14 @@ internal sealed class MeasurementStore
         }
     }
 
+    public bool TryGet(uint swId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TsimMeasurement? measurement)
+    {
+        lock (_lock)
+        {
+            return _measurements.TryGetValue(swId, out measurement);
+        }
+    }
+
     public bool TryAdd(TsimMeasurement measurement)
     {
         lock (_lock)

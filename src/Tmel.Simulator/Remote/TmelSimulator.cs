@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
+using Tmel.Services.Attestation;
 using Tmel.Services.ImageAuth;
 using Tmel.Transport.Qmp;
 
@@ -14,7 +15,8 @@ namespace Tmel.Simulator;
 /// <para>
 /// Services are announced once the simulator starts; the bus repeats the announcements whenever the channel (re)connects,
 /// and disposing the simulator withdraws them before the link goes down. The simulator offers the diagnostic echo service
-/// (<see cref="EchoChannel"/>) and image authentication (<see cref="ImageAuthChannel"/>: SEC_AUTH and SS_TEAR_DOWN,
+/// (<see cref="EchoChannel"/>), attestation (<see cref="AttestationChannel"/>), the device's own state (<see cref="DeviceChannel"/>:
+/// fuses, GET_STATE, anti-rollback versions, loopback) and image authentication (<see cref="ImageAuthChannel"/>: SEC_AUTH, SEC_AUTH_V2 and SS_TEAR_DOWN,
 /// verifying TSIM-MBN7 images against <see cref="TmelSimulatorOptions.Fuses"/>, with simulated time from the
 /// <see cref="TimeProvider"/>).
 /// </para>
@@ -31,6 +33,12 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     /// <summary>The channel name of the image-authentication service (what <c>ImageAuthDriver</c> binds to).</summary>
     public const string ImageAuthChannel = "tmel-image-auth";
 
+    /// <summary>The channel name of the attestation service (QWES INIT_ATTESTATION, DEVICE_ATTESTATION; what <c>AttestationDriver</c> binds to).</summary>
+    public const string AttestationChannel = "tmel-attest";
+
+    /// <summary>The channel name of the device service (fuses, GET_STATE, anti-rollback versions, loopback; what <c>DeviceDriver</c> binds to).</summary>
+    public const string DeviceChannel = "tmel-device";
+
     /// <summary>The rpmsg address of the RFC driver's raw TMELCOM protocol (the reserved word it never writes is 0).</summary>
     public const uint RfcAddress = 0;
 
@@ -38,7 +46,11 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     private readonly ServiceEndpointLoop _echo;
     private readonly MeasurementStore _measurements = new();
     private readonly ServiceEndpointLoop _imageAuth;
+    private readonly ServiceEndpointLoop _attestation;
+    private readonly ServiceEndpointLoop _device;
     private readonly ServiceEndpointLoop _rfc;
+    private readonly AttestationIdentity _identity;
+    private readonly TsimFuses _fuses;
     private int _started;
 
     /// <summary>Creates the simulator on the remote side of a mailbox window; nothing runs until <see cref="StartAsync"/>.</summary>
@@ -63,12 +75,20 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         // The diagnostic echo service answers every message with its own bytes.
         _echo = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), EchoChannel, static request => request.Payload, loopLogger);
 
-        var imageAuth = new ImageAuthService(SharedMemory, CopyFuses(options.Fuses), _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
+        // One fuse map for every service: image authentication checks it, the device service reads it, ARB commits raise it.
+        _fuses = CopyFuses(options.Fuses);
+        var antiRollback = new AntiRollbackStore(_fuses, _measurements);
+        _identity = AttestationIdentity.Create(timeProvider);
+        var imageAuth = new ImageAuthService(SharedMemory, _fuses, _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
+        var attestation = new AttestationService(SharedMemory, _identity, _measurements, loggerFactory.CreateLogger<AttestationService>());
+        var device = new DeviceService(SharedMemory, new FuseMap(_fuses, antiRollback), antiRollback, loggerFactory.CreateLogger<DeviceService>());
         _imageAuth = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), ImageAuthChannel, new TmelcomResponder(imageAuth, responderLogger).Respond, loopLogger);
+        _attestation = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), AttestationChannel, new TmelcomResponder(attestation, responderLogger).Respond, loopLogger);
+        _device = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), DeviceChannel, new TmelcomResponder(device, responderLogger).Respond, loopLogger);
         _rfc = new ServiceEndpointLoop(
             Bus.CreateEndpoint(new RpmsgAddress(RfcAddress)),
             "tmelcom-rfc",
-            new TmelcomResponder(new RfcTmelcomService([imageAuth], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
+            new TmelcomResponder(new RfcTmelcomService([imageAuth, attestation, device], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
             loopLogger);
     }
 
@@ -85,6 +105,13 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     /// <remarks>A successful SEC_AUTH adds its image's measurement; SS_TEAR_DOWN of that software id removes it.</remarks>
     public IReadOnlyList<TsimMeasurement> Measurements => _measurements.Snapshot();
 
+    /// <summary>Gets the simulated device's attestation public key and its certificate chain (the key's certificate, then the device CA's).</summary>
+    /// <remarks>The key is created with the simulator and kept in memory for its life: a new simulator is a new device (docs/attestation.md).</remarks>
+    public AttestationPublicKey AttestationPublicKey => _identity.PublicKey;
+
+    /// <summary>Gets the committed anti-rollback versions by software id (a copy): the minimums image authentication enforces.</summary>
+    public IReadOnlyDictionary<uint, uint> AntiRollbackVersions => new Dictionary<uint, uint>(_fuses.MinimumAntiRollback);
+
     /// <summary>Announces the services; they reach the application processor as soon as (and every time) the channel connects.</summary>
     /// <param name="cancellationToken">Ends the wait for transmit room if the channel is already up.</param>
     /// <returns>A task that completes when every service was announced or recorded for the next connect.</returns>
@@ -98,7 +125,9 @@ public sealed partial class TmelSimulator : IAsyncDisposable
 
         await Bus.AnnounceAsync(_echo.Endpoint, EchoChannel, cancellationToken).ConfigureAwait(false);
         await Bus.AnnounceAsync(_imageAuth.Endpoint, ImageAuthChannel, cancellationToken).ConfigureAwait(false);
-        Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}; raw TMELCOM at address {RfcAddress}");
+        await Bus.AnnounceAsync(_attestation.Endpoint, AttestationChannel, cancellationToken).ConfigureAwait(false);
+        await Bus.AnnounceAsync(_device.Endpoint, DeviceChannel, cancellationToken).ConfigureAwait(false);
+        Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}, {AttestationChannel}, {DeviceChannel}; raw TMELCOM at address {RfcAddress}");
     }
 
     /// <summary>Withdraws the services, then takes the link down.</summary>
@@ -106,9 +135,12 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _imageAuth.DisposeAsync().ConfigureAwait(false);
+        await _attestation.DisposeAsync().ConfigureAwait(false);
+        await _device.DisposeAsync().ConfigureAwait(false);
         await _echo.DisposeAsync().ConfigureAwait(false);
         await _rfc.DisposeAsync().ConfigureAwait(false);
         await Bus.DisposeAsync().ConfigureAwait(false);
+        _identity.Dispose();
     }
 
     private static TsimFuses CopyFuses(TsimFuses? fuses) => fuses is null

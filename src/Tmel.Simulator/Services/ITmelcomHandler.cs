@@ -8,6 +8,7 @@ internal interface ITmelcomHandler
 
     /// <summary>Handles one request and writes the 24-byte reply.</summary>
     /// <param name="request">The message as received: any length, any bytes (the peer is untrusted).</param>
+    /// <param name="source">The rpmsg address the request came from: the caller's identity (attestation's client id); 0 for the RFC's driver.</param>
     /// <param name="reply">Exactly 24 bytes for the reply packet.</param>
-    void Handle(ReadOnlySpan<byte> request, Span<byte> reply);
+    void Handle(ReadOnlySpan<byte> request, uint source, Span<byte> reply);
 }

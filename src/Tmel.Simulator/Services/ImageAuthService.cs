@@ -42,9 +42,9 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
         _logger = logger;
     }
 
-    public IReadOnlyCollection<ushort> Uids { get; } = [TmelcomUid.SecAuth, TmelcomUid.TearDown];
+    public IReadOnlyCollection<ushort> Uids { get; } = [TmelcomUid.SecAuth, TmelcomUid.SecAuthV2, TmelcomUid.TearDown];
 
-    public void Handle(ReadOnlySpan<byte> request, Span<byte> reply)
+    public void Handle(ReadOnlySpan<byte> request, uint source, Span<byte> reply)
     {
         if (!TmelcomReplies.TryDecode(request, reply, out TmelcomPacket packet))
         {
@@ -58,6 +58,9 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
             {
                 case TmelcomUid.SecAuth:
                     SecAuth(packet, reply);
+                    break;
+                case TmelcomUid.SecAuthV2:
+                    SecAuthV2(packet, reply);
                     break;
                 case TmelcomUid.TearDown:
                     TearDown(packet, reply);
@@ -96,6 +99,46 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
             if (response.IsSuccess)
             {
                 _measurements.TryRemove(request.SwId);
+            }
+
+            TmelcomReplies.Refuse(packet, TmelStatus.BadAddress, reply);
+            return;
+        }
+
+        TmelcomPacket.Encode(packet.WithResponse(0), reply);
+    }
+
+    /// <summary>
+    /// SEC_AUTH_V2: the SEC_AUTH request fields are authenticated exactly as SEC_AUTH's. The flag word (bit 0
+    /// <c>ns_integrity_check</c> and reserved bits 1..31) and <c>reserved_buf</c> are ignored, since U-Boot leaves stack garbage
+    /// there; every segment is hash-checked whatever bit 0 says. <c>key_handle</c> is always written, 0 (no key handle
+    /// is issued). docs/image-auth.md, "SEC_AUTH_V2".
+    /// </summary>
+    private void SecAuthV2(TmelcomPacket packet, Span<byte> reply)
+    {
+        if (packet.IpcType != TmelcomIpcType.Sram || packet.PayloadLength != SecAuthV2Message.MessageSize)
+        {
+            Log.WrongForm(_logger, packet.ToString());
+            TmelcomReplies.Refuse(packet, TmelStatus.BadMessage, reply);
+            return;
+        }
+
+        Span<byte> message = stackalloc byte[SecAuthV2Message.MessageSize];
+        if (!TryRead(packet.PayloadAddress, message))
+        {
+            Log.StructOutside(_logger, packet.PayloadAddress);
+            TmelcomReplies.Refuse(packet, TmelStatus.BadAddress, reply);
+            return;
+        }
+
+        SecAuthV2Message request = SecAuthV2Message.Decode(message);
+        SecAuthResponse response = Authenticate(request.Request);
+        SecAuthV2Message.Encode(request with { Response = response, KeyHandle = 0 }, message);
+        if (!TryWrite(packet.PayloadAddress + SecAuthV2Message.RequestSize, message[SecAuthV2Message.RequestSize..]))
+        {
+            if (response.IsSuccess)
+            {
+                _measurements.TryRemove(request.Request.SwId);
             }
 
             TmelcomReplies.Refuse(packet, TmelStatus.BadAddress, reply);
@@ -300,7 +343,7 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
         [LoggerMessage(4202, LogLevel.Warning, "SEC_AUTH: sw_id 0x{SwId:X} refused: {Status}, extended error 0x{ExtendedError:X}; {Why}.")]
         public static partial void Refused(ILogger logger, uint swId, TmelStatus status, uint extendedError, string why);
 
-        [LoggerMessage(4203, LogLevel.Warning, "The 44-byte SEC_AUTH struct at 0x{Address:X8} is not inside one shared-memory buffer; answered BAD_ADDRESS.")]
+        [LoggerMessage(4203, LogLevel.Warning, "The SEC_AUTH (or SEC_AUTH_V2) struct at 0x{Address:X8} is not inside one shared-memory buffer; answered BAD_ADDRESS.")]
         public static partial void StructOutside(ILogger logger, uint address);
 
         [LoggerMessage(4204, LogLevel.Warning, "A {Length}-byte message is no TMELCOM packet; answered BAD_MESSAGE.")]

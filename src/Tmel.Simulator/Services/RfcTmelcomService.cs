@@ -27,11 +27,11 @@ internal sealed partial class RfcTmelcomService : ITmelcomHandler
 
     public IReadOnlyCollection<ushort> Uids => _byUid.Keys;
 
-    public void Handle(ReadOnlySpan<byte> request, Span<byte> reply)
+    public void Handle(ReadOnlySpan<byte> request, uint source, Span<byte> reply)
     {
         if (request.Length == TmelcomPacket.Size && _byUid.TryGetValue(TmelcomUid.Create(request[1], request[2]), out ITmelcomHandler? service))
         {
-            service.Handle(request, reply);
+            service.Handle(request, source, reply);
             return;
         }
 

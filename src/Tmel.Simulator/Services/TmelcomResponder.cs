@@ -15,7 +15,7 @@ internal sealed partial class TmelcomResponder(ITmelcomHandler handler, ILogger 
         ReadOnlySpan<byte> bytes = request.Span;
         try
         {
-            handler.Handle(bytes, _reply);
+            handler.Handle(bytes, request.Source.Value, _reply);
         }
 #pragma warning disable CA1031 // A service bug must not stop the service loop; the peer hears TMELCOM_FAILURE.
         catch (Exception ex)

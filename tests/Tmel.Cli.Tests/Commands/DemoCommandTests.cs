@@ -10,7 +10,7 @@ namespace Tmel.Cli.Tests.Commands;
 public sealed class DemoCommandTests : IDisposable
 {
     private static readonly int[] s_echoSizes = [1, 24, 25, 6144];
-    private static readonly string[] s_imageSteps = ["image sign", "image tampered", "image authenticate", "image tear down"];
+    private static readonly string[] s_imageSteps = ["image sign", "image tampered", "image authenticate", "attest key", "attest", "image tear down", "device fuses", "device state"];
     private readonly string _directory = Directory.CreateTempSubdirectory("tmel-demo-tests-").FullName;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -41,7 +41,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "local" && l.GetProperty("to").GetString() == "ChannelConnected");
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "remote" && l.GetProperty("to").GetString() == "ChannelConnected");
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "local" && l.GetProperty("from").GetString() == "LocalDisconnecting" && l.GetProperty("to").GetString() == "LinkConnected");
-        Assert.Equal(["tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
+        Assert.Equal(["tmel-attest", "tmel-device", "tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
 
         Assert.Equal([.. s_echoSizes.Select(s => $"echo {s} B"), .. s_imageSteps], byType["request"].Select(r => r.GetProperty("step").GetString()));
         Assert.All(byType["request"], r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
@@ -76,7 +76,14 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal("result", result.GetProperty("type").GetString());
         Assert.True(result.GetProperty("ok").GetBoolean());
         Assert.Equal(0, result.GetProperty("failed").GetInt32());
-        Assert.All(traces.Skip(s_echoSizes.Length), t => Assert.Contains("process tmel-image-auth [consumer]", t.GetProperty("spans").EnumerateArray().Select(s => s.GetString())));
+        Assert.All(traces.Skip(s_echoSizes.Length), t =>
+        {
+            string step = t.GetProperty("step").GetString()!;
+            string channel = step.StartsWith("image", StringComparison.Ordinal) ? "tmel-image-auth" : step.StartsWith("attest", StringComparison.Ordinal) ? "tmel-attest" : "tmel-device";
+            Assert.Contains($"process {channel} [consumer]", t.GetProperty("spans").EnumerateArray().Select(s => s.GetString()));
+        });
+        string attest = byType["request"].Single(r => r.GetProperty("step").GetString() == "attest").GetProperty("detail").GetString()!;
+        Assert.Contains("SW_ID_0x", attest, StringComparison.Ordinal);
         Assert.Equal(s_echoSizes.Length + s_imageSteps.Length + 1, result.GetProperty("steps").GetInt32());
         Assert.Empty(byType["error"]);
     }

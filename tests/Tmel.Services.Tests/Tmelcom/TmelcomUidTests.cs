@@ -9,6 +9,12 @@ public class TmelcomUidTests
     // msg_type, action_id, constant, fact-sheet name
     [InlineData(0x00, 0x04, TmelcomUid.SecAuth, "SECBOOT SEC_AUTH")]
     [InlineData(0x00, 0x0A, TmelcomUid.TearDown, "SECBOOT SS_TEAR_DOWN")]
+    [InlineData(0x00, 0x09, TmelcomUid.GetArbVersion, "SECBOOT GET_ARB_VERSION")]
+    [InlineData(0x00, 0x0C, TmelcomUid.GetState, "SECBOOT GET_STATE")]
+    [InlineData(0x00, 0x0D, TmelcomUid.UpdateArbVersionSwIdList, "SECBOOT UPDATE_ARB_VER_SWID_LIST")]
+    [InlineData(0x00, 0x0F, TmelcomUid.SecAuthV2, "SECBOOT SEC_AUTH_V2")]
+    [InlineData(0x03, 0x06, TmelcomUid.FuseReadMultipleRow, "FUSE READ_MULTIPLE_ROW")]
+    [InlineData(0xFF, 0x01, TmelcomUid.LoopbackTest, "LOOPBACK_TEST MBOX_ADD_VAL")]
     [InlineData(0x01, 0x01, TmelcomUid.CryptoGetRandom, "CRYPTO GET_RANDOM")]
     [InlineData(0x07, 0x01, TmelcomUid.KmClear, "KM CLEAR")]
     [InlineData(0x07, 0x02, TmelcomUid.KmImport, "KM IMPORT")]
@@ -49,8 +55,8 @@ public class TmelcomUidTests
     [Fact]
     public void Describe_UnnamedUid_IsJustHex()
     {
-        Assert.Null(TmelcomUid.GetName(0xFF01));
-        Assert.Equal("0xFF01", TmelcomUid.Describe(0xFF01));
+        Assert.Null(TmelcomUid.GetName(0xFF7F));
+        Assert.Equal("0xFF7F", TmelcomUid.Describe(0xFF7F));
         Assert.Equal("0x0C01 (QWES DEVICE_ATTESTATION)", TmelcomUid.Describe(TmelcomUid.QwesDeviceAttestation));
     }
 }

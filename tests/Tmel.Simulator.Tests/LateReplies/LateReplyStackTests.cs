@@ -113,6 +113,64 @@ public sealed class LateReplyStackTests
         Assert.Equal(rig.SharedMemory.Size, rig.SharedMemory.FreeBytes);
     }
 
+    [Fact(Timeout = 60_000)] // a hang guard, not a timing assertion
+    public async Task AttestAsync_AbandonedAtEveryPoint_TheNextTokenCarriesItsOwnNonce_BuffersFreed()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using StackRig rig = await StackRig.StartAsync(ct, clientTime: TimeProvider.System, options: new ImageAuthClientOptions { ResponseTimeout = TimeSpan.FromSeconds(10), LateReplyHold = TimeSpan.FromMilliseconds(500) });
+        using System.Security.Cryptography.ECDsa key = rig.Simulator.AttestationPublicKey.CreateEcdsa();
+
+        for (int i = 0; i < 20; i++)
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            byte[] first = RandomNumberGenerator.GetBytes(32);
+            Task<byte[]> abandoned = rig.Attestation.AttestAsync(first, cancellationToken: cancel.Token);
+            await CancelAfterAsync(cancel, TimeSpan.FromMicroseconds(i * 100));
+            try
+            {
+                Assert.Equal(first, Tmel.Services.Attestation.AttestationTokenVerifier.Verify(await abandoned, key, first).Nonce);
+            }
+            catch (OperationCanceledException ex)
+            {
+                Assert.Equal(cancel.Token, ex.CancellationToken);
+            }
+
+            // A late token for the abandoned request would carry the wrong nonce: the verifier would say WrongNonce.
+            byte[] second = RandomNumberGenerator.GetBytes(64);
+            Assert.Equal(second, Tmel.Services.Attestation.AttestationTokenVerifier.Verify(await rig.Attestation.AttestAsync(second, cancellationToken: ct), key, second).Nonce);
+        }
+
+        await rig.Attestation.Lane.WhenNoneHeldAsync(ct);
+        Assert.Equal(rig.SharedMemory.Size, rig.SharedMemory.FreeBytes);
+    }
+
+    [Fact(Timeout = 60_000)] // a hang guard, not a timing assertion
+    public async Task AddressZero_AbandonedAttestation_TheNextDeviceRequestGetsItsOwnAnswer()
+    {
+        CancellationToken ct = TestContext.Current.CancellationToken;
+        await using StackRig rig = await StackRig.StartAsync(ct, clientTime: TimeProvider.System);
+        await using TmelcomAddressZeroClient raw = TmelcomAddressZeroClient.Create(rig.Bus, rig.SharedMemory, new ImageAuthClientOptions { ResponseTimeout = TimeSpan.FromSeconds(10), LateReplyHold = TimeSpan.FromMilliseconds(500) });
+
+        for (int i = 0; i < 20; i++)
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task<byte[]> abandoned = raw.Attestation.AttestAsync(new byte[48], cancellationToken: cancel.Token);
+            await CancelAfterAsync(cancel, TimeSpan.FromMicroseconds(i * 100));
+            try
+            {
+                await abandoned;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            Assert.Equal(i + 1000, await raw.Device.LoopbackAsync(i, 1000, ct));
+        }
+
+        await raw.Lane.WhenNoneHeldAsync(ct);
+        Assert.Equal(rig.SharedMemory.Size, rig.SharedMemory.FreeBytes);
+    }
+
     /// <summary>Cancels after about <paramref name="delay"/> of real time, spinning for delays below a timer tick.</summary>
     private static async Task CancelAfterAsync(CancellationTokenSource cancel, TimeSpan delay)
     {

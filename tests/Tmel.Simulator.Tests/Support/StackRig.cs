@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Rpmsg.Core;
+using Tmel.Services.Attestation;
+using Tmel.Services.Device;
 using Tmel.Services.Echo;
 using Tmel.Services.ImageAuth;
 using Tmel.Transport.Qmp;
@@ -21,6 +23,8 @@ internal sealed class StackRig : IAsyncDisposable
         Simulator = new TmelSimulator(tme, new TmelSimulatorOptions { SharedMemory = SharedMemory, Fuses = TestImages.Fuses() }, Time);
         Bus = new RpmsgBus(new QmpRpmsgTransport(new QmpLink(apps, QmpRole.Local, null, client)), null, client);
         Driver = new ImageAuthDriver(SharedMemory, options);
+        AttestationDriver = new AttestationDriver(SharedMemory, options);
+        DeviceDriver = new DeviceDriver(SharedMemory, options);
     }
 
     public TimeProvider Time { get; }
@@ -35,6 +39,14 @@ internal sealed class StackRig : IAsyncDisposable
 
     public ImageAuthClient Client { get; private set; } = null!;
 
+    public AttestationDriver AttestationDriver { get; }
+
+    public DeviceDriver DeviceDriver { get; }
+
+    public AttestationClient Attestation { get; private set; } = null!;
+
+    public DeviceClient Device { get; private set; } = null!;
+
     /// <param name="ct">Ends the start.</param>
     /// <param name="sharedMemorySize">The shared-memory region's size.</param>
     /// <param name="time">The simulator's clock (and the client's unless <paramref name="clientTime"/> is given): fake, at <see cref="TestImages.Now"/>, when null.</param>
@@ -44,8 +56,12 @@ internal sealed class StackRig : IAsyncDisposable
     {
         var rig = new StackRig(sharedMemorySize, time, clientTime, options);
         await rig.Bus.RegisterDriverAsync(rig.Driver, ct);
+        await rig.Bus.RegisterDriverAsync(rig.AttestationDriver, ct);
+        await rig.Bus.RegisterDriverAsync(rig.DeviceDriver, ct);
         await rig.Simulator.StartAsync(ct);
         rig.Client = await rig.Driver.WaitForClientAsync(ct);
+        rig.Attestation = await rig.AttestationDriver.WaitForClientAsync(ct);
+        rig.Device = await rig.DeviceDriver.WaitForClientAsync(ct);
         return rig;
     }
 

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rpmsg.Core;
+using Tmel.Services.ImageAuth;
+using Tmel.Services.Internal;
+
+namespace Tmel.Services.Attestation;
+
+/// <summary>The rpmsg driver of TME-L's attestation service: binds to <see cref="ChannelName"/> and offers an <see cref="AttestationClient"/>.</summary>
+/// <remarks>Behaves as <see cref="ImageAuthDriver"/>: one device at a time, a new client after a re-announcement; thread-safe.</remarks>
+public sealed partial class AttestationDriver : RpmsgClientDriver<AttestationClient>
+{
+    /// <summary>The channel name TME-L announces its attestation service under.</summary>
+    public const string ChannelName = "tmel-attest";
+
+    private readonly IRpmsgSharedMemory _memory;
+    private readonly RequestLaneSettings _settings;
+    private readonly TimeProvider? _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+
+    /// <summary>Creates the driver.</summary>
+    /// <param name="sharedMemory">The memory both sides address, where requests put their buffers.</param>
+    /// <param name="options">The TME-L clients' settings (response timeout, late-reply hold), shared with image authentication; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for response timeouts; the bus's clock when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where the clients log; nowhere when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="sharedMemory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public AttestationDriver(IRpmsgSharedMemory sharedMemory, ImageAuthClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : base("tmel-attest-client", ChannelName)
+    {
+        ArgumentNullException.ThrowIfNull(sharedMemory);
+        options ??= new ImageAuthClientOptions();
+        options.Validate();
+        _memory = sharedMemory;
+        _settings = options.LaneSettings;
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    }
+
+    /// <inheritdoc/>
+    protected override AttestationClient CreateClient(RpmsgDevice device)
+    {
+        ILogger<AttestationClient> logger = _loggerFactory.CreateLogger<AttestationClient>();
+        return new AttestationClient(device, RequestLane.ForDevice(device, _settings, _timeProvider ?? device.Bus.TimeProvider, logger), _memory, logger);
+    }
+}
