@@ -138,7 +138,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new QmpLinkException(State, $"The peer did not raise its link level within {_options.LinkUpTimeout.TotalMilliseconds:0} ms.");
+            throw new QmpLinkException(State, QmpLinkFailure.LinkUpTimeout, $"The peer did not raise its link level within {_options.LinkUpTimeout.TotalMilliseconds:0} ms.");
         }
 
         Task channelOpen;
@@ -153,7 +153,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new QmpLinkException(State, $"The channel did not open within {_options.ChannelOpenTimeout.TotalMilliseconds:0} ms.");
+            throw new QmpLinkException(State, QmpLinkFailure.ChannelOpenTimeout, $"The channel did not open within {_options.ChannelOpenTimeout.TotalMilliseconds:0} ms.");
         }
     }
 
