@@ -164,7 +164,7 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
 
     private static partial class Log
     {
-        [LoggerMessage(2100, LogLevel.Warning, "A {Length}-byte message handed over by TrySend was not confirmed: the link went down first.")]
+        [LoggerMessage(2200, LogLevel.Warning, "A {Length}-byte message handed over by TrySend was not confirmed: the link went down first.")]
         public static partial void HandedOverSendFailed(ILogger logger, int length, Exception exception);
     }
 }
