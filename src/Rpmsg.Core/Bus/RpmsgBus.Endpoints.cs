@@ -23,6 +23,8 @@ public sealed partial class RpmsgBus
     {
         int capacity = options?.ReceiveQueueCapacity ?? _receiveQueueCapacity;
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1, nameof(RpmsgEndpointOptions.ReceiveQueueCapacity));
+        TimeSpan queueFullTimeout = options?.ReceiveQueueFullTimeout ?? _receiveQueueFullTimeout;
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueFullTimeout, TimeSpan.Zero, nameof(RpmsgEndpointOptions.ReceiveQueueFullTimeout));
         if (!address.IsAny && address > MaxAddress)
         {
             ThrowHelper.ThrowAddressOutOfRange(nameof(address), address, MaxAddress.Value);
@@ -46,7 +48,7 @@ public sealed partial class RpmsgBus
                 }
             }
 
-            endpoint = new RpmsgEndpoint(this, value, device, options?.Callback, capacity);
+            endpoint = new RpmsgEndpoint(this, value, device, options?.Callback, capacity, queueFullTimeout);
             if (device is not null && !device.TryAttach(endpoint))
             {
                 ThrowHelper.ThrowEndpointClosed(RpmsgError.DeviceRemoved, value);
@@ -282,42 +284,48 @@ public sealed partial class RpmsgBus
             return;
         }
 
-        bool delivered;
+        RpmsgDelivery delivery;
         if (endpoint.HasCallback && (RpmsgInstrumentation.IsTracing || _metrics.IsMeasuringMessages))
         {
-            delivered = await DeliverInstrumentedAsync(endpoint, source, destination, payload, senderContext, cancellationToken).ConfigureAwait(false);
+            delivery = await DeliverInstrumentedAsync(endpoint, source, destination, payload, senderContext, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            delivered = await endpoint.DeliverAsync(source, payload, _pool, senderContext, cancellationToken).ConfigureAwait(false);
-            if (delivered)
+            delivery = await endpoint.DeliverAsync(source, payload, _pool, senderContext, cancellationToken).ConfigureAwait(false);
+            if (delivery == RpmsgDelivery.Delivered)
             {
                 _metrics.RecordConsumed("receive", endpoint.ChannelName);
             }
         }
 
-        if (!delivered)
+        if (delivery == RpmsgDelivery.Discarded)
         {
             Interlocked.Increment(ref _messagesDiscarded);
+        }
+        else if (delivery == RpmsgDelivery.QueueFull)
+        {
+            Interlocked.Increment(ref _messagesOverflowed);
+            _metrics.RecordQueueFullDrop(endpoint.ChannelName);
+            Log.ReceiveQueueFull(_logger, endpoint.Address.Value, source.Value, payload.Length, endpoint.ReceiveQueueFullTimeout.TotalMilliseconds);
         }
     }
 
     /// <summary>A callback delivery while someone listens: a Consumer span, a child of the sender's span when the transport carried it.</summary>
-    private async ValueTask<bool> DeliverInstrumentedAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, ActivityContext senderContext, CancellationToken cancellationToken)
+    private async ValueTask<RpmsgDelivery> DeliverInstrumentedAsync(RpmsgEndpoint endpoint, RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, ActivityContext senderContext, CancellationToken cancellationToken)
     {
         string channel = endpoint.ChannelName;
         long started = _timeProvider.GetTimestamp();
         using Activity? activity = RpmsgInstrumentation.IsTracing
             ? RpmsgInstrumentation.StartProcess(channel, source, destination, payload.Length, senderContext)
             : null;
-        bool delivered = await endpoint.DeliverAsync(source, payload, _pool, senderContext, cancellationToken).ConfigureAwait(false);
-        if (delivered)
+        RpmsgDelivery delivery = await endpoint.DeliverAsync(source, payload, _pool, senderContext, cancellationToken).ConfigureAwait(false);
+        if (delivery == RpmsgDelivery.Delivered)
         {
             _metrics.RecordConsumed("process", channel);
             _metrics.RecordProcess(channel, _timeProvider.GetElapsedTime(started));
         }
 
-        return delivered;
+        return delivery;
     }
 
     // Cyclic allocation from 1024 up, so a freed address is reused only after the others were handed out:

@@ -60,5 +60,8 @@ public sealed partial class RpmsgBus
 
         [LoggerMessage(1017, LogLevel.Information, "Driver {Driver} unregistered.")]
         public static partial void DriverUnregistered(ILogger logger, string driver);
+
+        [LoggerMessage(1018, LogLevel.Warning, "Dropped a {Length}-byte message from {Source} to endpoint {Destination}: its receive queue stayed full for {TimeoutMs} ms.")]
+        public static partial void ReceiveQueueFull(ILogger logger, uint destination, uint source, int length, double timeoutMs);
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     private readonly IRpmsgTransport _transport;
     private readonly TimeSpan _txTimeout;
     private readonly int _receiveQueueCapacity;
+    private readonly TimeSpan _receiveQueueFullTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RpmsgMessagePool _pool;
@@ -41,6 +42,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
     private long _messagesReceived;
     private long _messagesDropped;
     private long _messagesDiscarded;
+    private long _messagesOverflowed;
     private long _malformedAnnouncements;
     private long _probeFailures;
     private long _callbackFailures;
@@ -67,6 +69,7 @@ public sealed partial class RpmsgBus : IAsyncDisposable
         _transport = transport;
         _txTimeout = options.TxTimeout;
         _receiveQueueCapacity = options.ReceiveQueueCapacity;
+        _receiveQueueFullTimeout = options.ReceiveQueueFullTimeout;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RpmsgBus>();
         _pool = new RpmsgMessagePool(256);
@@ -120,7 +123,8 @@ public sealed partial class RpmsgBus : IAsyncDisposable
         Interlocked.Read(ref _messagesDiscarded),
         Interlocked.Read(ref _malformedAnnouncements),
         Interlocked.Read(ref _probeFailures),
-        Interlocked.Read(ref _callbackFailures));
+        Interlocked.Read(ref _callbackFailures),
+        Interlocked.Read(ref _messagesOverflowed));
 
     /// <summary>Removes every device (running driver remove), closes every endpoint, ends every wait, and disposes the transport.</summary>
     /// <returns>A task that completes when the bus and its transport are shut down.</returns>

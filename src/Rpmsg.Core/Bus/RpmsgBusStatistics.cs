@@ -3,8 +3,9 @@ namespace Rpmsg.Core;
 /// <summary>A snapshot of an <see cref="RpmsgBus"/>'s counters since it was created.</summary>
 /// <remarks>
 /// Every message that arrives is received; it is then dropped (no endpoint), discarded (its endpoint closed before it
-/// was read), or read by the endpoint's owner. So the messages read are
-/// <c>MessagesReceived - MessagesDropped - MessagesDiscarded</c>. Name-service traffic is not counted here.
+/// was read), overflowed (its endpoint's receive queue stayed full for the whole <see cref="RpmsgBusOptions.ReceiveQueueFullTimeout"/>),
+/// or read by the endpoint's owner. So the messages read are
+/// <c>MessagesReceived - MessagesDropped - MessagesDiscarded - MessagesOverflowed</c>. Name-service traffic is not counted here.
 /// </remarks>
 /// <param name="MessagesSent">Messages the transport took from this bus's endpoints.</param>
 /// <param name="MessagesReceived">Messages that arrived from the transport for an endpoint address.</param>
@@ -13,6 +14,7 @@ namespace Rpmsg.Core;
 /// <param name="MalformedAnnouncements">Name-service messages dropped because they broke the format.</param>
 /// <param name="ProbeFailures">Driver probes that threw (or whose default endpoint could not be created).</param>
 /// <param name="CallbackFailures">Receive callbacks that threw.</param>
+/// <param name="MessagesOverflowed">Received messages dropped because their endpoint's receive queue stayed full.</param>
 public readonly record struct RpmsgBusStatistics(
     long MessagesSent,
     long MessagesReceived,
@@ -20,4 +22,5 @@ public readonly record struct RpmsgBusStatistics(
     long MessagesDiscarded,
     long MalformedAnnouncements,
     long ProbeFailures,
-    long CallbackFailures);
+    long CallbackFailures,
+    long MessagesOverflowed = 0);

@@ -13,6 +13,7 @@ internal sealed class RpmsgMetrics
     private readonly Histogram<double> _processDuration;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _consumed;
+    private readonly Counter<long> _queueFullDrops;
     private readonly UpDownCounter<long> _activeEndpoints;
 
     public RpmsgMetrics(IMeterFactory? meterFactory)
@@ -26,6 +27,7 @@ internal sealed class RpmsgMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = s_durationBuckets });
         _sent = meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Number of messages producer attempted to send to the broker.");
         _consumed = meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Number of messages that were delivered to the application.");
+        _queueFullDrops = meter.CreateCounter<long>("rpmsg.receive.queue_full.dropped", "{message}", "Number of received messages dropped because the endpoint's receive queue stayed full.");
         _activeEndpoints = meter.CreateUpDownCounter<long>("rpmsg.endpoints.active", "{endpoint}", "Number of endpoints bound on the bus.");
     }
 
@@ -44,6 +46,18 @@ internal sealed class RpmsgMetrics
         if (_consumed.Enabled)
         {
             _consumed.Add(1, Tags(operationName, channel, error: null));
+        }
+    }
+
+    public void RecordQueueFullDrop(string channel)
+    {
+        if (_queueFullDrops.Enabled)
+        {
+            _queueFullDrops.Add(1, new TagList
+            {
+                { MessagingAttributes.System, RpmsgTelemetry.MessagingSystem },
+                { MessagingAttributes.DestinationName, channel },
+            });
         }
     }
 

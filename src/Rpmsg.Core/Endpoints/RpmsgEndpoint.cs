@@ -23,14 +23,16 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource? _callbacksDrained;
     private int _closeReason;
+    private int _deliveryWaiting;
     private int _activeCallbacks;
     private int _callbackThread;
     private ReceiveOperation? _receiveOperation;
     private string? _addressName;
 
-    internal RpmsgEndpoint(RpmsgBus bus, RpmsgAddress address, RpmsgDevice? device, RpmsgReceiveCallback? callback, int queueCapacity)
+    internal RpmsgEndpoint(RpmsgBus bus, RpmsgAddress address, RpmsgDevice? device, RpmsgReceiveCallback? callback, int queueCapacity, TimeSpan queueFullTimeout)
     {
         _bus = bus;
+        ReceiveQueueFullTimeout = queueFullTimeout;
         Address = address;
         Device = device;
         _callback = callback;
@@ -69,6 +71,12 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
     public bool IsClosed => Volatile.Read(ref _closeReason) != 0;
 
     internal CancellationToken ClosedToken => _closed.Token;
+
+    /// <summary>Gets how long delivery waits for room in the full receive queue before it drops the message.</summary>
+    internal TimeSpan ReceiveQueueFullTimeout { get; }
+
+    /// <summary>Gets a value indicating whether a delivery is waiting for room in the full receive queue (its bound is running).</summary>
+    internal bool IsDeliveryWaiting => Volatile.Read(ref _deliveryWaiting) != 0;
 
     /// <summary>Gets or sets the name this endpoint was announced under, if any.</summary>
     internal string? AnnouncedName { get; set; }
@@ -258,18 +266,25 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
     }
 
     /// <summary>Hands a received payload to the callback or the queue. Called from the transport's delivery sequence.</summary>
-    /// <returns>True if the message reached the endpoint, false if it was discarded because the endpoint closed.</returns>
-    internal ValueTask<bool> DeliverAsync(RpmsgAddress source, ReadOnlyMemory<byte> payload, RpmsgMessagePool pool, ActivityContext senderContext, CancellationToken cancellationToken)
+    /// <returns>Whether the message reached the endpoint, was discarded because the endpoint closed, or was dropped
+    /// because the queue stayed full for <see cref="ReceiveQueueFullTimeout"/>.</returns>
+    internal ValueTask<RpmsgDelivery> DeliverAsync(RpmsgAddress source, ReadOnlyMemory<byte> payload, RpmsgMessagePool pool, ActivityContext senderContext, CancellationToken cancellationToken)
     {
         if (_callback is not null)
         {
-            return new(InvokeCallback(source, payload.Span));
+            return new(InvokeCallback(source, payload.Span) ? RpmsgDelivery.Delivered : RpmsgDelivery.Discarded);
         }
 
         RpmsgMessage message = pool.Rent(source, Address, payload.Span, senderContext);
         if (_queue!.Writer.TryWrite(message))
         {
-            return new(true);
+            return new(RpmsgDelivery.Delivered);
+        }
+
+        if (ReceiveQueueFullTimeout == TimeSpan.Zero)
+        {
+            message.Dispose();
+            return new(IsClosed ? RpmsgDelivery.Discarded : RpmsgDelivery.QueueFull);
         }
 
         return DeliverSlowAsync(message, cancellationToken);
@@ -310,22 +325,37 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
         }
     }
 
-    private async ValueTask<bool> DeliverSlowAsync(RpmsgMessage message, CancellationToken cancellationToken)
+    /// <summary>Waits for room in the full queue, at most <see cref="ReceiveQueueFullTimeout"/>; a write cancelled by the bound never enqueues.</summary>
+    private async ValueTask<RpmsgDelivery> DeliverSlowAsync(RpmsgMessage message, CancellationToken cancellationToken)
     {
+        using var bound = new CancellationTokenSource(ReceiveQueueFullTimeout, _bus.TimeProvider);
+        using CancellationTokenSource? linked = cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, bound.Token)
+            : null;
+        Volatile.Write(ref _deliveryWaiting, 1);
         try
         {
-            await _queue!.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
-            return true;
+            await _queue!.Writer.WriteAsync(message, linked?.Token ?? bound.Token).ConfigureAwait(false);
+            return RpmsgDelivery.Delivered;
         }
         catch (ChannelClosedException)
         {
             message.Dispose();
-            return false;
+            return RpmsgDelivery.Discarded;
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            message.Dispose();
+            return IsClosed ? RpmsgDelivery.Discarded : RpmsgDelivery.QueueFull;
         }
         catch
         {
             message.Dispose();
             throw;
+        }
+        finally
+        {
+            Volatile.Write(ref _deliveryWaiting, 0);
         }
     }
 

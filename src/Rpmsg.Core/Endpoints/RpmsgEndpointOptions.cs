@@ -7,7 +7,12 @@ public sealed class RpmsgEndpointOptions
     /// <value>Default <see langword="null"/> (queued).</value>
     public RpmsgReceiveCallback? Callback { get; set; }
 
-    /// <summary>Gets or sets how many messages the receive queue holds; when it is full, delivery waits for the reader.</summary>
+    /// <summary>Gets or sets how many messages the receive queue holds; when it is full, delivery waits for the reader, up to <see cref="ReceiveQueueFullTimeout"/>.</summary>
     /// <value>Default <see langword="null"/>: the bus's <see cref="RpmsgBusOptions.ReceiveQueueCapacity"/>.</value>
     public int? ReceiveQueueCapacity { get; set; }
+
+    /// <summary>Gets or sets how long delivery waits for room in this endpoint's full receive queue before it drops the message and counts it.</summary>
+    /// <value>Default <see langword="null"/>: the bus's <see cref="RpmsgBusOptions.ReceiveQueueFullTimeout"/>. <see cref="TimeSpan.Zero"/>
+    /// drops at once; never infinite. Ignored for a callback endpoint.</value>
+    public TimeSpan? ReceiveQueueFullTimeout { get; set; }
 }

@@ -41,4 +41,10 @@ public enum RpmsgError
     /// late reply, which could otherwise answer this request, neither arrived nor was ruled out by a link reset in time.
     /// </summary>
     LateReplyPending,
+
+    /// <summary>
+    /// The transport handed the message to the peer, but the peer did not confirm consuming it in time; the link was reset.
+    /// The message may have been delivered: the caller decides whether a retry is safe.
+    /// </summary>
+    DeliveryUnconfirmed,
 }

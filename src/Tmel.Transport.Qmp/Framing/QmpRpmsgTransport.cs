@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
@@ -83,7 +84,28 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
     public ValueTask SendAsync(RpmsgAddress source, RpmsgAddress destination, ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Validate(source, destination, payload.Length);
-        return _link.SendAsync(payload, QmpAddressWord.Encode(source, destination), timeout, cancellationToken);
+        ValueTask sending = _link.SendAsync(payload, QmpAddressWord.Encode(source, destination), timeout, cancellationToken);
+        if (sending.IsCompletedSuccessfully)
+        {
+            sending.GetAwaiter().GetResult();
+            return default;
+        }
+
+        return MapLinkFailureAsync(sending);
+    }
+
+    /// <summary>The transport seam: a <see cref="QmpLinkException"/> of a send becomes the Rpmsg.Core exception a bus user handles.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask MapLinkFailureAsync(ValueTask sending)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (QmpLinkException ex) when (ex.Reason == QmpLinkFailure.ConsumeTimeout)
+        {
+            throw new RpmsgTimeoutException(RpmsgError.DeliveryUnconfirmed, _link.ConsumeTimeout, ex.Message);
+        }
     }
 
     /// <inheritdoc/>
@@ -142,7 +164,7 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
 
     private static partial class Log
     {
-        [LoggerMessage(2100, LogLevel.Warning, "A {Length}-byte message handed over by TrySend was not confirmed: the link went down first.")]
+        [LoggerMessage(2200, LogLevel.Warning, "A {Length}-byte message handed over by TrySend was not confirmed: the link went down first.")]
         public static partial void HandedOverSendFailed(ILogger logger, int length, Exception exception);
     }
 }

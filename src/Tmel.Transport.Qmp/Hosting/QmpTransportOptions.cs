@@ -20,6 +20,11 @@ public sealed class QmpTransportOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
     public TimeSpan FragmentTimeout { get; set; } = TimeSpan.FromMilliseconds(1000);
 
+    /// <summary>Gets or sets how long a sent message may wait for the peer's rx_done once its last fragment was taken; then the channel is reset and the send fails (the message may have been delivered).</summary>
+    /// <value>Default 5000 ms; from 1 ms to 5 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:05:00")]
+    public TimeSpan ConsumeTimeout { get; set; } = TimeSpan.FromMilliseconds(5000);
+
     /// <summary>Gets or sets the delay before the second bring-up attempt; it doubles after each failed attempt up to <see cref="BringUpMaxRetryDelay"/>.</summary>
     /// <value>Default 100 ms; from 1 ms to 1 minute.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
@@ -65,5 +70,6 @@ public sealed class QmpTransportOptions : IValidatableObject
         LinkUpTimeout = LinkUpTimeout,
         ChannelOpenTimeout = ChannelOpenTimeout,
         FragmentTimeout = FragmentTimeout,
+        ConsumeTimeout = ConsumeTimeout,
     };
 }

@@ -28,6 +28,9 @@ public sealed partial class QmpLink
         [LoggerMessage(2007, LogLevel.Warning, "QMP {Role}: the peer did not acknowledge the channel close within {TimeoutMs} ms; closing anyway.")]
         public static partial void CloseUnacknowledged(ILogger logger, QmpRole role, double timeoutMs);
 
+        [LoggerMessage(2008, LogLevel.Error, "QMP {Role}: the peer took a message but did not confirm consuming it within {TimeoutMs} ms; the channel is reset.")]
+        public static partial void ConsumeTimedOut(ILogger logger, QmpRole role, double timeoutMs);
+
         [LoggerMessage(2004, LogLevel.Error, "QMP {Role}: the message handler threw; the message counts as consumed.")]
         public static partial void HandlerFailed(ILogger logger, QmpRole role, Exception exception);
     }

@@ -18,6 +18,9 @@ public sealed partial class QmpLink
     private bool _txLastFragmentSent;
     private RpmsgException? _txFailure;
 
+    /// <summary>Gets how long a sent message may wait for the peer's rx_done.</summary>
+    internal TimeSpan ConsumeTimeout => _options.ConsumeTimeout;
+
     /// <summary>Sends one message in fragments of up to 24 bytes and waits until the peer consumed it (flipped rx_done).</summary>
     /// <param name="message">At most 6144 bytes; must stay unchanged until the task completes.</param>
     /// <param name="reservedWord">The reserved word of the first fragment (the rpmsg addresses); never <see cref="ContinuationMarker"/>.</param>
@@ -28,6 +31,8 @@ public sealed partial class QmpLink
     /// <exception cref="ArgumentException">The reserved word is the continuation marker.</exception>
     /// <exception cref="RpmsgException">The channel is not open, or closed before the peer consumed the message (<see cref="RpmsgError.LinkDown"/>).</exception>
     /// <exception cref="RpmsgTimeoutException">The peer took no fragment within two fragment timeouts; the channel was reset.</exception>
+    /// <exception cref="QmpLinkException">The peer took the last fragment but did not flip rx_done within <see cref="QmpLinkOptions.ConsumeTimeout"/>
+    /// (<see cref="QmpLinkFailure.ConsumeTimeout"/>); the channel was reset and the message may have been delivered.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <remarks>Sends are serialised: one message is in flight at a time. A send allocates nothing in steady state.</remarks>
     public ValueTask SendAsync(ReadOnlyMemory<byte> message, uint reservedWord, CancellationToken cancellationToken = default) =>
@@ -79,8 +84,20 @@ public sealed partial class QmpLink
                 ThrowIfSendFailed();
             }
 
+            // The last fragment was taken: wait for rx_done, within ConsumeTimeout (the fragment timer is re-armed for it).
+            long consumeStarted = _time.GetTimestamp();
+            ArmTxTimer(_options.ConsumeTimeout);
             while (IsSendInFlight())
             {
+                if (_time.GetElapsedTime(consumeStarted) >= _options.ConsumeTimeout && ResetForUnconsumed())
+                {
+                    throw new QmpLinkException(
+                        State,
+                        QmpLinkFailure.ConsumeTimeout,
+                        $"The peer took the message but did not confirm consuming it within {_options.ConsumeTimeout.TotalMilliseconds:0} ms; the channel was reset. The message may have been delivered.",
+                        mayHaveBeenDelivered: true);
+                }
+
                 await _txWake.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -88,6 +105,8 @@ public sealed partial class QmpLink
         }
         finally
         {
+            // Disarmed when the send ends, whatever the outcome; a late tick would only wake a waiter to look again.
+            _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _txGate.Release();
         }
     }
@@ -148,7 +167,57 @@ public sealed partial class QmpLink
         _instrumentation.FragmentSent();
     }
 
-    private void ArmFragmentTimer() => _txTimer.Change(_options.FragmentTimeout, Timeout.InfiniteTimeSpan);
+    private void ArmFragmentTimer() => ArmTxTimer(_options.FragmentTimeout);
+
+    /// <summary>Arms the sender's one timer for the wait now starting; a fragment's wait re-arms it for the next fragment or for rx_done.</summary>
+    private void ArmTxTimer(TimeSpan dueTime) => _txTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// Called when the wait for rx_done outlasted <see cref="QmpLinkOptions.ConsumeTimeout"/>. If the message is still in
+    /// flight the channel is reset through the same handshake as after a fragment timeout, so its late rx_done can never be
+    /// credited to the next message. Returns false when the message was consumed (or failed) meanwhile.
+    /// </summary>
+    private bool ResetForUnconsumed()
+    {
+        lock (_lock)
+        {
+            if (!_txInFlight)
+            {
+                return false;
+            }
+
+            if (_state == QmpLinkState.ChannelConnected)
+            {
+                ResetForUnresponsivePeerLocked($"the peer did not confirm consuming a message within {_options.ConsumeTimeout.TotalMilliseconds:0} ms");
+            }
+            else
+            {
+                // Every reset fails the send in flight, so this is not expected; the message is given up all the same.
+                _txInFlight = false;
+                _txLastFragmentSent = false;
+            }
+        }
+
+        _mailbox.RingPeerDoorbell();
+        Log.ConsumeTimedOut(_logger, Role, _options.ConsumeTimeout.TotalMilliseconds);
+        return true;
+    }
+
+    /// <summary>Resets the channel because the peer stopped answering: ch_state and its ack cleared, the peer must acknowledge before it reopens.</summary>
+    private void ResetForUnresponsivePeerLocked(string reason)
+    {
+        if (_state != QmpLinkState.ChannelConnected)
+        {
+            // Already reset (link or channel down); the send in flight has failed with it.
+            return;
+        }
+
+        ResetChannelLocked(reason);
+        _txFailure = null;
+        _ownDescriptor = _ownDescriptor.WithChannelState(false).WithChannelStateAck(false);
+        SetStateLocked(QmpLinkState.LocalDisconnecting);
+        WriteOwnLocked();
+    }
 
     /// <summary>
     /// One look at the fragment just written: true when the peer took it (tx_ack) or the send failed. After one
@@ -182,12 +251,7 @@ public sealed partial class QmpLink
             taken = !_txAwaitingAck;
             if (!taken && wait.Attempt >= 2 && _state == QmpLinkState.ChannelConnected)
             {
-                string reason = $"a fragment was not taken within {wait.Attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms";
-                ResetChannelLocked(reason);
-                _txFailure = null;
-                _ownDescriptor = _ownDescriptor.WithChannelState(false).WithChannelStateAck(false);
-                SetStateLocked(QmpLinkState.LocalDisconnecting);
-                WriteOwnLocked();
+                ResetForUnresponsivePeerLocked($"a fragment was not taken within {wait.Attempt} x {_options.FragmentTimeout.TotalMilliseconds:0} ms");
                 ring = true;
             }
         }
@@ -274,9 +338,22 @@ public sealed partial class QmpLink
             }
         }
 
-        // The last fragment was taken but its rx_done is still due; wait for it too (a reset ends the wait).
+        // The last fragment was taken but its rx_done is still due; wait for it too, within ConsumeTimeout (then, or at
+        // any reset, the wait ends).
+        long consumeStarted = _time.GetTimestamp();
+        if (awaitingConsumption)
+        {
+            ArmTxTimer(_options.ConsumeTimeout);
+        }
+
         while (awaitingConsumption && IsSendInFlight())
         {
+            if (_time.GetElapsedTime(consumeStarted) >= _options.ConsumeTimeout)
+            {
+                ResetForUnconsumed();
+                break;
+            }
+
             await _txWake.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 

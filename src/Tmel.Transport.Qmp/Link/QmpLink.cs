@@ -138,7 +138,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new QmpLinkException(State, $"The peer did not raise its link level within {_options.LinkUpTimeout.TotalMilliseconds:0} ms.");
+            throw new QmpLinkException(State, QmpLinkFailure.LinkUpTimeout, $"The peer did not raise its link level within {_options.LinkUpTimeout.TotalMilliseconds:0} ms.");
         }
 
         Task channelOpen;
@@ -153,7 +153,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new QmpLinkException(State, $"The channel did not open within {_options.ChannelOpenTimeout.TotalMilliseconds:0} ms.");
+            throw new QmpLinkException(State, QmpLinkFailure.ChannelOpenTimeout, $"The channel did not open within {_options.ChannelOpenTimeout.TotalMilliseconds:0} ms.");
         }
     }
 
@@ -223,108 +223,39 @@ public sealed partial class QmpLink : IAsyncDisposable
     {
         _mailbox.ReadPeer(_peer);
         var peer = new QmpDescriptor(BinaryPrimitives.ReadUInt32LittleEndian(_peer));
-        QmpDescriptor own = _ownDescriptor;
-
-        // Remote link down (the RFC's first check): back to negotiation, link ack cleared, everything in flight ends.
-        if (_state >= QmpLinkState.LinkConnected && !peer.LinkState)
+        QmpLinkTransition next = QmpLinkStateMachine.Next(new QmpLinkInput(_state, Role, _closing, _txAwaitingAck, _rxReady, _ownDescriptor, peer));
+        QmpLinkEvents events = next.Events;
+        if ((events & QmpLinkEvents.PeerLinkDown) != 0)
         {
             ResetChannelLocked("the peer's link went down");
-            _ownDescriptor = own.WithLinkStateAck(false);
-            SetStateLocked(QmpLinkState.LinkNegotiation);
-            WriteOwnLocked();
-            return true;
         }
-
-        switch (_state)
+        else if ((events & QmpLinkEvents.PeerChannelDown) != 0)
         {
-            case QmpLinkState.LinkNegotiation when peer.LinkState:
-                // Link up: clear every channel field, ack the peer's level. The local side opens the channel in the same
-                // write (the RFC writes the ack only with its later channel open; the wire value is the same).
-                // A link that is closing for shutdown does not reopen its channel.
-                bool open = Role == QmpRole.Local && !_closing;
-                _ownDescriptor = default(QmpDescriptor).WithLinkState(true).WithLinkStateAck(true).WithChannelState(open);
-                SetStateLocked(open ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
-                _linkUp.TrySetResult();
-                WriteOwnLocked();
-                return true;
-
-            case QmpLinkState.LocalDisconnecting when _closing && !peer.ChannelStateAck:
-                // The peer acknowledged our close. As the RFC (which finishes on the next interrupt, unchecked): clear every
-                // channel field, keep the link bits, no write (from 0x001800FF the word becomes 0x00000003 in RAM only).
-                _ownDescriptor = default(QmpDescriptor).WithLinkState(own.LinkState).WithLinkStateAck(own.LinkStateAck);
-                SetStateLocked(QmpLinkState.LinkConnected);
-                return false;
-
-            case QmpLinkState.LocalDisconnecting when !peer.ChannelStateAck:
-                // The peer saw our channel reset (it cleared its ack of our level): reopen. Its next open is a fresh start.
-                _ownDescriptor = own.WithChannelState(Role == QmpRole.Local);
-                SetStateLocked(Role == QmpRole.Local ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
-                WriteOwnLocked();
-                return true;
-
-            case QmpLinkState.LinkConnected when Role == QmpRole.Remote && peer.ChannelState && peer.LinkStateAck && !peer.ChannelStateAck:
-                // The local side opened its channel (and acknowledged that ours was closed): open ours and ack theirs;
-                // toggles seen so far are history.
-                _ownDescriptor = own.WithChannelState(true).WithChannelStateAck(true).WithTxAck(peer.Tx).WithRxDoneAck(peer.RxDone);
-                SetStateLocked(QmpLinkState.LocalConnecting);
-                WriteOwnLocked();
-                return true;
-
-            case QmpLinkState.LocalConnecting when Role == QmpRole.Local && peer.ChannelState && peer.ChannelStateAck:
-                // Unlike the RFC (any interrupt opens), wait for the peer's level and its ack of ours.
-                _ownDescriptor = own.WithChannelStateAck(true).WithTxAck(peer.Tx).WithRxDoneAck(peer.RxDone);
-                ChannelConnectedLocked();
-                WriteOwnLocked();
-                return true;
-
-            case QmpLinkState.LocalConnecting when Role == QmpRole.Remote && !peer.ChannelState:
-                _ownDescriptor = own.WithChannelState(false).WithChannelStateAck(false);
-                SetStateLocked(QmpLinkState.LinkConnected);
-                WriteOwnLocked();
-                return true;
-
-            case QmpLinkState.LocalConnecting when Role == QmpRole.Remote && peer.ChannelStateAck:
-                ChannelConnectedLocked();
-                return ProcessConnectedLocked(peer);
-
-            case QmpLinkState.ChannelConnected:
-                return ProcessConnectedLocked(peer);
-
-            default:
-                return false;
-        }
-    }
-
-    private bool ProcessConnectedLocked(QmpDescriptor peer)
-    {
-        QmpDescriptor own = _ownDescriptor;
-        if (!peer.ChannelState)
-        {
-            // Remote channel down. The local side keeps its level and clears its ack (the RFC's values), so the channel
-            // reopens as soon as the peer raises its level again; the remote side closes and waits for the local side.
             ResetChannelLocked("the peer closed the channel");
-            _ownDescriptor = Role == QmpRole.Local
-                ? own.WithChannelStateAck(false)
-                : own.WithChannelState(false).WithChannelStateAck(false);
-            SetStateLocked(Role == QmpRole.Local ? QmpLinkState.LocalConnecting : QmpLinkState.LinkConnected);
-            WriteOwnLocked();
-            return true;
         }
 
-        bool write = false;
+        _ownDescriptor = next.Own;
+        if ((events & QmpLinkEvents.ChannelConnected) != 0)
+        {
+            ChannelConnectedLocked();
+        }
+        else
+        {
+            SetStateLocked(next.State);
+        }
 
-        // Our fragment was taken.
-        if (_txAwaitingAck && peer.TxAck == own.Tx)
+        if ((events & QmpLinkEvents.LinkUp) != 0)
+        {
+            _linkUp.TrySetResult();
+        }
+
+        if ((events & QmpLinkEvents.FragmentTaken) != 0)
         {
             FragmentTakenLocked();
         }
 
-        // Our message was consumed. The ack is written with the next write, as in the RFC; nobody waits for it.
-        if (peer.RxDone != own.RxDoneAck)
+        if ((events & QmpLinkEvents.PeerRxDone) != 0)
         {
-            own = own.WithRxDoneAck(peer.RxDone);
-            _ownDescriptor = own;
-
             // The RFC driver ignores rem_frag_count and flips rx_done for every fragment it takes; after a non-final
             // fragment that is its normal behaviour, not an error. Only the flip after the last fragment ends the message.
             bool rfcPerFragmentDone = _txInFlight && !_txAwaitingAck && !_txLastFragmentSent;
@@ -334,23 +265,19 @@ public sealed partial class QmpLink : IAsyncDisposable
             }
         }
 
-        // A new fragment from the peer (unless a whole message still waits to be consumed: a conforming peer does not
-        // send before our rx_done). Every fragment is acked as soon as it is taken; rx_done follows once the message
-        // was consumed. So the sender always knows whether its last fragment was taken, and a failure can say truly
-        // whether the message may have been delivered (the RFC's golden sequence has the peer write both in one go).
-        if (peer.Tx != own.TxAck && !_rxReady)
+        if ((events & QmpLinkEvents.FragmentArrived) != 0)
         {
+            // Acked in the new word at once; the sender so always knows whether its last fragment was taken, and a
+            // failure can say truly whether the message may have been delivered.
             TakeFragmentLocked(peer);
-            _ownDescriptor = _ownDescriptor.WithTxAck(peer.Tx);
-            write = true;
         }
 
-        if (write)
+        if (next.Write)
         {
             WriteOwnLocked();
         }
 
-        return write;
+        return next.Write;
     }
 
     private void ChannelConnectedLocked()

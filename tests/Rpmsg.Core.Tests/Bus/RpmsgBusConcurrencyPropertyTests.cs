@@ -335,7 +335,7 @@ public class RpmsgBusConcurrencyPropertyTests
             var link = new RpmsgLoopback(new RpmsgLoopbackOptions { TxQueueDepth = scenario.TxQueueDepth });
 
             // Room always comes back while the readers run, so the transmit timeout only detects a stall here.
-            var options = new RpmsgBusOptions { TxTimeout = s_phaseGuard, ReceiveQueueCapacity = scenario.ReceiveQueueCapacity };
+            var options = new RpmsgBusOptions { TxTimeout = s_phaseGuard, ReceiveQueueCapacity = scenario.ReceiveQueueCapacity, ReceiveQueueFullTimeout = s_phaseGuard };
             A = new RpmsgBus(link.First, options, TimeProvider.System);
             B = new RpmsgBus(link.Second, options, TimeProvider.System);
         }
