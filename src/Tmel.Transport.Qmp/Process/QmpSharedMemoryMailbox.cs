@@ -19,6 +19,9 @@ namespace Tmel.Transport.Qmp;
 /// </remarks>
 public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDisposable
 {
+    /// <summary>How long an attaching client waits for the TME-L to acknowledge its reset before it starts anyway.</summary>
+    public static readonly TimeSpan ResetAcknowledgeTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The default most spin rounds a waiter polls before it blocks.</summary>
     public const int DefaultMaxSpinRounds = 256;
 
@@ -186,6 +189,11 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
             mailbox.WriteOwn(new byte[QmpMailboxLayout.MailboxSize]);
             Volatile.Write(ref mailbox.Word(mailbox.OwnOffset + QmpProcessLayout.TraceSidebandOffset), 0);
             mailbox.RingPeerDoorbell();
+            if (role == QmpRole.Local)
+            {
+                mailbox.AwaitResetAcknowledged(time);
+            }
+
             return mailbox;
         }
         catch
@@ -194,6 +202,26 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
             ((IDisposable?)sram)?.Dispose();
             clientLock?.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the TME-L has seen the reset: its link_state_ack is 0. Otherwise a link started at once could
+    /// overwrite the zero before the TME-L read it, and a TME-L still connected to a previous client would never learn that
+    /// a new one began. With no simulator running the wait ends at <see cref="ResetAcknowledgeTimeout"/>.
+    /// </summary>
+    private void AwaitResetAcknowledged(TimeProvider time)
+    {
+        long started = time.GetTimestamp();
+        while (new QmpDescriptor(Volatile.Read(ref Word(PeerOffset))).LinkStateAck)
+        {
+            TimeSpan left = ResetAcknowledgeTimeout - time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            _doorbell.WaitBlocking(left < TimeSpan.FromMilliseconds(50) ? left : TimeSpan.FromMilliseconds(50));
         }
     }
 

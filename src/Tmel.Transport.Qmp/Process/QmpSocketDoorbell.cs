@@ -104,6 +104,26 @@ internal sealed class QmpSocketDoorbell : IDisposable
         return ReceiveAsync(cancellationToken);
     }
 
+    /// <summary>Blocks until a ring arrives or <paramref name="timeout"/> passes; for use before any asynchronous wait.</summary>
+    /// <returns>Whether a ring arrived.</returns>
+    public bool WaitBlocking(TimeSpan timeout)
+    {
+        _own.ReceiveTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalMilliseconds));
+        try
+        {
+            _own.Receive(_receiveBuffer);
+            return true;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+        {
+            return false;
+        }
+        finally
+        {
+            _own.ReceiveTimeout = 0;
+        }
+    }
+
     public void Dispose()
     {
         _own.Dispose();
