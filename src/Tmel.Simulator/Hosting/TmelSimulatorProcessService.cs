@@ -80,10 +80,10 @@ internal sealed partial class TmelSimulatorProcessService(
 
     private static partial class Log
     {
-        [LoggerMessage(4200, LogLevel.Information, "TME-L simulator serving {Directory} (subsystems {Subsystems}, pid {Pid}).")]
+        [LoggerMessage(4900, LogLevel.Information, "TME-L simulator serving {Directory} (subsystems {Subsystems}, pid {Pid}).")]
         public static partial void Serving(ILogger logger, string directory, string subsystems, int pid);
 
-        [LoggerMessage(4201, LogLevel.Information, "TME-L simulator stopped: services withdrawn, links down.")]
+        [LoggerMessage(4901, LogLevel.Information, "TME-L simulator stopped: services withdrawn, links down.")]
         public static partial void Stopped(ILogger logger);
     }
 }
