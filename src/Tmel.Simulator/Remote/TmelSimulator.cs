@@ -34,11 +34,16 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     /// <summary>The rpmsg address of the RFC driver's raw TMELCOM protocol (the reserved word it never writes is 0).</summary>
     public const uint RfcAddress = 0;
 
+    /// <summary>The name the crypto services (KM 0x07 and HCS 0x0B) are announced under.</summary>
+    public const string CryptoChannel = "tmel-crypto";
+
     private readonly ILogger _logger;
     private readonly ServiceEndpointLoop _echo;
     private readonly MeasurementStore _measurements = new();
     private readonly ServiceEndpointLoop _imageAuth;
     private readonly ServiceEndpointLoop _rfc;
+    private readonly CryptoSubsystem _cryptoSubsystem;
+    private readonly ServiceEndpointLoop _crypto;
     private int _started;
 
     /// <summary>Creates the simulator on the remote side of a mailbox window; nothing runs until <see cref="StartAsync"/>.</summary>
@@ -65,10 +70,12 @@ public sealed partial class TmelSimulator : IAsyncDisposable
 
         var imageAuth = new ImageAuthService(SharedMemory, CopyFuses(options.Fuses), _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
         _imageAuth = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), ImageAuthChannel, new TmelcomResponder(imageAuth, responderLogger).Respond, loopLogger);
+        _cryptoSubsystem = new CryptoSubsystem(SharedMemory, loggerFactory);
+        _crypto = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), CryptoChannel, new TmelcomResponder(_cryptoSubsystem.Apps, responderLogger).Respond, loopLogger);
         _rfc = new ServiceEndpointLoop(
             Bus.CreateEndpoint(new RpmsgAddress(RfcAddress)),
             "tmelcom-rfc",
-            new TmelcomResponder(new RfcTmelcomService([imageAuth], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
+            new TmelcomResponder(new RfcTmelcomService([imageAuth, _cryptoSubsystem.Apps], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
             loopLogger);
     }
 
@@ -98,7 +105,8 @@ public sealed partial class TmelSimulator : IAsyncDisposable
 
         await Bus.AnnounceAsync(_echo.Endpoint, EchoChannel, cancellationToken).ConfigureAwait(false);
         await Bus.AnnounceAsync(_imageAuth.Endpoint, ImageAuthChannel, cancellationToken).ConfigureAwait(false);
-        Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}; raw TMELCOM at address {RfcAddress}");
+        await Bus.AnnounceAsync(_crypto.Endpoint, CryptoChannel, cancellationToken).ConfigureAwait(false);
+        Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}, {CryptoChannel}; raw TMELCOM at address {RfcAddress}");
     }
 
     /// <summary>Withdraws the services, then takes the link down.</summary>
@@ -108,6 +116,8 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         await _imageAuth.DisposeAsync().ConfigureAwait(false);
         await _echo.DisposeAsync().ConfigureAwait(false);
         await _rfc.DisposeAsync().ConfigureAwait(false);
+        await _crypto.DisposeAsync().ConfigureAwait(false);
+        _cryptoSubsystem.Dispose();
         await Bus.DisposeAsync().ConfigureAwait(false);
     }
 
