@@ -42,6 +42,9 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     /// <summary>The rpmsg address of the RFC driver's raw TMELCOM protocol (the reserved word it never writes is 0).</summary>
     public const uint RfcAddress = 0;
 
+    /// <summary>The name the crypto services (KM 0x07 and HCS 0x0B) are announced under.</summary>
+    public const string CryptoChannel = "tmel-crypto";
+
     private readonly ILogger _logger;
     private readonly ServiceEndpointLoop _echo;
     private readonly MeasurementStore _measurements = new();
@@ -51,6 +54,8 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     private readonly ServiceEndpointLoop _rfc;
     private readonly AttestationIdentity _identity;
     private readonly TsimFuses _fuses;
+    private readonly CryptoSubsystem _cryptoSubsystem;
+    private readonly ServiceEndpointLoop _crypto;
     private int _started;
 
     /// <summary>Creates the simulator on the remote side of a mailbox window; nothing runs until <see cref="StartAsync"/>.</summary>
@@ -84,11 +89,13 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         var device = new DeviceService(SharedMemory, new FuseMap(_fuses, antiRollback), antiRollback, loggerFactory.CreateLogger<DeviceService>());
         _imageAuth = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), ImageAuthChannel, new TmelcomResponder(imageAuth, responderLogger).Respond, loopLogger);
         _attestation = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), AttestationChannel, new TmelcomResponder(attestation, responderLogger).Respond, loopLogger);
+        _cryptoSubsystem = new CryptoSubsystem(SharedMemory, loggerFactory);
+        _crypto = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), CryptoChannel, new TmelcomResponder(_cryptoSubsystem.Apps, responderLogger).Respond, loopLogger);
         _device = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), DeviceChannel, new TmelcomResponder(device, responderLogger).Respond, loopLogger);
         _rfc = new ServiceEndpointLoop(
             Bus.CreateEndpoint(new RpmsgAddress(RfcAddress)),
             "tmelcom-rfc",
-            new TmelcomResponder(new RfcTmelcomService([imageAuth, attestation, device], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
+            new TmelcomResponder(new RfcTmelcomService([imageAuth, attestation, device, _cryptoSubsystem.Apps], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
             loopLogger);
     }
 
@@ -127,7 +134,8 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         await Bus.AnnounceAsync(_imageAuth.Endpoint, ImageAuthChannel, cancellationToken).ConfigureAwait(false);
         await Bus.AnnounceAsync(_attestation.Endpoint, AttestationChannel, cancellationToken).ConfigureAwait(false);
         await Bus.AnnounceAsync(_device.Endpoint, DeviceChannel, cancellationToken).ConfigureAwait(false);
-        Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}, {AttestationChannel}, {DeviceChannel}; raw TMELCOM at address {RfcAddress}");
+        await Bus.AnnounceAsync(_crypto.Endpoint, CryptoChannel, cancellationToken).ConfigureAwait(false);
+        Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}, {AttestationChannel}, {DeviceChannel}, {CryptoChannel}; raw TMELCOM at address {RfcAddress}");
     }
 
     /// <summary>Withdraws the services, then takes the link down.</summary>
@@ -139,6 +147,8 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         await _device.DisposeAsync().ConfigureAwait(false);
         await _echo.DisposeAsync().ConfigureAwait(false);
         await _rfc.DisposeAsync().ConfigureAwait(false);
+        await _crypto.DisposeAsync().ConfigureAwait(false);
+        _cryptoSubsystem.Dispose();
         await Bus.DisposeAsync().ConfigureAwait(false);
         _identity.Dispose();
     }

@@ -41,7 +41,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "local" && l.GetProperty("to").GetString() == "ChannelConnected");
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "remote" && l.GetProperty("to").GetString() == "ChannelConnected");
         Assert.Contains(byType["link"], l => l.GetProperty("role").GetString() == "local" && l.GetProperty("from").GetString() == "LocalDisconnecting" && l.GetProperty("to").GetString() == "LinkConnected");
-        Assert.Equal(["tmel-attest", "tmel-device", "tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
+        Assert.Equal(["tmel-attest", "tmel-crypto", "tmel-device", "tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
 
         Assert.Equal([.. s_echoSizes.Select(s => $"echo {s} B"), .. s_imageSteps], byType["request"].Select(r => r.GetProperty("step").GetString()));
         Assert.All(byType["request"], r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));

@@ -28,7 +28,7 @@ public sealed class SimulatorCommandTests : IDisposable
         ILookup<string, JsonElement> byType = lines.ToLookup(l => l.GetProperty("type").GetString()!);
         string header = Assert.Single(byType["start"]).GetProperty("text").GetString()!;
         Assert.Contains("in its own process", header, StringComparison.Ordinal);
-        Assert.Equal(["tmel-attest", "tmel-device", "tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
+        Assert.Equal(["tmel-attest", "tmel-crypto", "tmel-device", "tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
         Assert.Equal(
             ["echo 1 B", "echo 24 B", "echo 25 B", "echo 6144 B", "image sign", "image tampered", "image authenticate", "attest key", "attest", "image tear down", "device fuses", "device state"],
             byType["request"].Select(r => r.GetProperty("step").GetString()));

@@ -52,14 +52,14 @@ public class RfcDriverCompatibilityTests
         Assert.Equal([0x00000001u, 0x00000007u, 0x0000000Fu], rfc.Writes);
         Assert.Equal([0x00000003u, 0x0000000Fu], Words(remote).Take(2));
 
-        // The simulator announces its services at channel open: four 40-byte name-service messages, which the RFC takes as
-        // eight "packets" (it ignores rem_frag_count) and acks one by one; with no request waiting, TMELCOM drops them.
-        await rfc.PumpUntilAsync(() => rfc.Received.Count == 8, ct);
-        Assert.Equal([24, 16, 24, 16, 24, 16, 24, 16], rfc.Received.Select(r => r.Length));
+        // The simulator announces its services at channel open: five 40-byte name-service messages, which the RFC takes as
+        // ten "packets" (it ignores rem_frag_count) and acks one by one; with no request waiting, TMELCOM drops them.
+        await rfc.PumpUntilAsync(() => rfc.Received.Count == 10, ct);
+        Assert.Equal([24, 16, 24, 16, 24, 16, 24, 16, 24, 16], rfc.Received.Select(r => r.Length));
         Assert.Equal(
-            new[] { TmelSimulator.EchoChannel, TmelSimulator.ImageAuthChannel, TmelSimulator.AttestationChannel, TmelSimulator.DeviceChannel }.Order(),
-            new[] { Name(rfc.Received[0]), Name(rfc.Received[2]), Name(rfc.Received[4]), Name(rfc.Received[6]) }.Order());
-        Assert.Equal([0x0000006Fu, 0x0000000Fu, 0x0000006Fu, 0x0000000Fu, 0x0000006Fu, 0x0000000Fu, 0x0000006Fu, 0x0000000Fu], rfc.Writes.Skip(3));
+            new[] { TmelSimulator.EchoChannel, TmelSimulator.ImageAuthChannel, TmelSimulator.AttestationChannel, TmelSimulator.DeviceChannel, TmelSimulator.CryptoChannel }.Order(),
+            new[] { Name(rfc.Received[0]), Name(rfc.Received[2]), Name(rfc.Received[4]), Name(rfc.Received[6]), Name(rfc.Received[8]) }.Order());
+        Assert.Equal([0x0000006Fu, 0x0000000Fu, 0x0000006Fu, 0x0000000Fu, 0x0000006Fu, 0x0000000Fu, 0x0000006Fu, 0x0000000Fu, 0x0000006Fu, 0x0000000Fu], rfc.Writes.Skip(3));
         Assert.Equal(0, simulator.Link.ProtocolErrors);                              // the per-fragment rx_done is the RFC's normal
         rfc.Writes.Clear();
         remote.Clear();
