@@ -98,9 +98,9 @@ public sealed partial class RpmsgBus
                 }
             }
         }
-        catch (OperationCanceledException) when (disposing.IsCancellationRequested)
+        catch (Exception ex) when ((ex is OperationCanceledException && disposing.IsCancellationRequested) || (ex is ObjectDisposedException && IsDisposed))
         {
-            // Disposal removes what is left.
+            // Disposal removes what is left (an event handled while disposal began may find the bus closed to new endpoints).
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Rpmsg.Core;
 using Tmel.Cli.Hosting;
 using Tmel.Services.Attestation;
+using Tmel.Services.Crypto;
 using Tmel.Services.Device;
 using Tmel.Services.Echo;
 using Tmel.Services.ImageAuth;
@@ -91,6 +92,7 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
             await bus.WaitForDeviceAsync(ImageAuthDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
             await bus.WaitForDeviceAsync(AttestationDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
             await bus.WaitForDeviceAsync(DeviceDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
+            await bus.WaitForDeviceAsync(CryptoDriver.ChannelName, settings.Timeout, ct).ConfigureAwait(false);
             ShowLinkStates(spans, started, time);
             foreach (RpmsgDevice device in bus.Devices.Where(d => d.IsAnnounced))
             {

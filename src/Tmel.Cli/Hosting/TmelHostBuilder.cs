@@ -11,6 +11,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Rpmsg.Core;
+using Tmel.Services.Crypto;
 using Tmel.Services.ImageAuth;
 using Tmel.Transport.Qmp;
 
@@ -81,6 +82,7 @@ internal static class TmelHostBuilder
         services.BindTmelSection<RpmsgBusOptions>(TmelRpmsgServiceCollectionExtensions.ConfigurationSection);
         services.BindTmelSection<QmpTransportOptions>(QmpBuilderExtensions.ConfigurationSection);
         services.BindTmelSection<ImageAuthClientOptions>(TmelServicesBuilderExtensions.ImageAuthConfigurationSection);
+        services.BindTmelSection<CryptoClientOptions>(CryptoServicesBuilderExtensions.CryptoConfigurationSection);
 
         // Unknown keys and values the binder cannot convert stop here, before the telemetry settings are read below.
         TmelSettings.ThrowIfInvalid(configuration, TmelSettings.GetSections(services));
@@ -93,7 +95,8 @@ internal static class TmelHostBuilder
             .AddEcho()
             .AddImageAuth()
             .AddAttestation()
-            .AddDevice();
+            .AddDevice()
+            .AddCrypto();
         configure?.Invoke(stack);
 
         return services;

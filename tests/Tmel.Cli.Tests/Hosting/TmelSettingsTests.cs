@@ -23,7 +23,7 @@ public sealed class TmelSettingsTests
     public void GetSections_TheStack_EverySectionTheHostBindsWithItsOptionsType()
     {
         Assert.Equal(
-            [("Tmel:ImageAuth", typeof(ImageAuthClientOptions)), ("Tmel:Qmp", typeof(QmpTransportOptions)), ("Tmel:Rpmsg", typeof(RpmsgBusOptions)), ("Tmel:Telemetry", typeof(TelemetryOptions))],
+            [("Tmel:Crypto", typeof(Tmel.Services.Crypto.CryptoClientOptions)), ("Tmel:ImageAuth", typeof(ImageAuthClientOptions)), ("Tmel:Qmp", typeof(QmpTransportOptions)), ("Tmel:Rpmsg", typeof(RpmsgBusOptions)), ("Tmel:Telemetry", typeof(TelemetryOptions))],
             StackSections().Select(s => (s.Path, s.OptionsType)).OrderBy(s => s.Path, StringComparer.Ordinal));
     }
 
@@ -83,7 +83,7 @@ public sealed class TmelSettingsTests
 
         string problem = Assert.Single(ex.Problems);
         Assert.StartsWith("Tmel:Simulator:Fuses: unknown setting; the closest known one is Tmel:", problem, StringComparison.Ordinal);
-        Assert.EndsWith("(the sections are Tmel:ImageAuth, Tmel:Qmp, Tmel:Rpmsg, Tmel:Telemetry).", problem, StringComparison.Ordinal);
+        Assert.EndsWith("(the sections are Tmel:Crypto, Tmel:ImageAuth, Tmel:Qmp, Tmel:Rpmsg, Tmel:Telemetry).", problem, StringComparison.Ordinal);
     }
 
     [Theory]
