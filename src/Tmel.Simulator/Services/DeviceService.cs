@@ -227,36 +227,10 @@ internal sealed partial class DeviceService : ITmelcomHandler
         return status;
     }
 
-    private bool TryRead(uint busAddress, Span<byte> destination)
-    {
-        if (!_memory.IsAllocatedRange(busAddress, (uint)destination.Length))
-        {
-            return false;
-        }
+    private bool TryRead(uint busAddress, Span<byte> destination) =>
+        _memory.IsAllocatedRange(busAddress, (uint)destination.Length) && ClientMemory.TryRead(_memory, busAddress, destination);
 
-        try
-        {
-            _memory.Read(busAddress, destination);
-            return true;
-        }
-        catch (RpmsgSharedMemoryException)
-        {
-            return false;
-        }
-    }
-
-    private bool TryWrite(uint busAddress, ReadOnlySpan<byte> source)
-    {
-        try
-        {
-            _memory.Write(busAddress, source);
-            return true;
-        }
-        catch (RpmsgSharedMemoryException)
-        {
-            return false;
-        }
-    }
+    private bool TryWrite(uint busAddress, ReadOnlySpan<byte> source) => ClientMemory.TryWrite(_memory, busAddress, source);
 
     /// <summary>Event ids 4400-4449: the device service.</summary>
     private static partial class Log

@@ -305,31 +305,9 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
         return new SecAuthResponse(0, 0, 0, extendedError, (uint)status);
     }
 
-    private bool TryRead(uint busAddress, Span<byte> destination)
-    {
-        try
-        {
-            _memory.Read(busAddress, destination);
-            return true;
-        }
-        catch (RpmsgSharedMemoryException)
-        {
-            return false;
-        }
-    }
+    private bool TryRead(uint busAddress, Span<byte> destination) => ClientMemory.TryRead(_memory, busAddress, destination);
 
-    private bool TryWrite(uint busAddress, ReadOnlySpan<byte> source)
-    {
-        try
-        {
-            _memory.Write(busAddress, source);
-            return true;
-        }
-        catch (RpmsgSharedMemoryException)
-        {
-            return false;
-        }
-    }
+    private bool TryWrite(uint busAddress, ReadOnlySpan<byte> source) => ClientMemory.TryWrite(_memory, busAddress, source);
 
     /// <summary>Event ids 4200-4299: the image-authentication service.</summary>
     private static partial class Log

@@ -222,31 +222,9 @@ internal sealed partial class CryptoService : ITmelcomHandler, IDisposable
         return TryWrite(buffer.Address, data) ? (uint)data.Length : 0;
     }
 
-    private bool TryRead(uint busAddress, Span<byte> destination)
-    {
-        try
-        {
-            _memory.Read(busAddress, destination);
-            return true;
-        }
-        catch (RpmsgSharedMemoryException)
-        {
-            return false;
-        }
-    }
+    private bool TryRead(uint busAddress, Span<byte> destination) => ClientMemory.TryRead(_memory, busAddress, destination);
 
-    private bool TryWrite(uint busAddress, ReadOnlySpan<byte> source)
-    {
-        try
-        {
-            _memory.Write(busAddress, source);
-            return true;
-        }
-        catch (RpmsgSharedMemoryException)
-        {
-            return false;
-        }
-    }
+    private bool TryWrite(uint busAddress, ReadOnlySpan<byte> source) => ClientMemory.TryWrite(_memory, busAddress, source);
 
     /// <summary>Event ids 4600-4699: the crypto service. Handles, policies and statuses only; never key material.</summary>
     private static partial class Log
