@@ -8,15 +8,11 @@ namespace Tmel.Services.Attestation;
 
 /// <summary>The rpmsg driver of TME-L's attestation service: binds to <see cref="ChannelName"/> and offers an <see cref="AttestationClient"/>.</summary>
 /// <remarks>Behaves as <see cref="ImageAuthDriver"/>: one device at a time, a new client after a re-announcement; thread-safe.</remarks>
-public sealed partial class AttestationDriver : RpmsgClientDriver<AttestationClient>
+public sealed partial class AttestationDriver : TmelcomClientDriver<AttestationClient>
 {
     /// <summary>The channel name TME-L announces its attestation service under.</summary>
     public const string ChannelName = "tmel-attest";
 
-    private readonly IRpmsgSharedMemory _memory;
-    private readonly RequestLaneSettings _settings;
-    private readonly TimeProvider? _timeProvider;
-    private readonly ILoggerFactory _loggerFactory;
 
     /// <summary>Creates the driver.</summary>
     /// <param name="sharedMemory">The memory both sides address, where requests put their buffers.</param>
@@ -26,21 +22,14 @@ public sealed partial class AttestationDriver : RpmsgClientDriver<AttestationCli
     /// <exception cref="ArgumentNullException"><paramref name="sharedMemory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public AttestationDriver(IRpmsgSharedMemory sharedMemory, ImageAuthClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : base("tmel-attest-client", ChannelName)
+        : base("tmel-attest-client", ChannelName, sharedMemory, ImageAuthClientOptions.LaneSettingsOf(options), timeProvider, loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(sharedMemory);
-        options ??= new ImageAuthClientOptions();
-        options.Validate();
-        _memory = sharedMemory;
-        _settings = options.LaneSettings;
-        _timeProvider = timeProvider;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
     }
 
     /// <inheritdoc/>
     protected override AttestationClient CreateClient(RpmsgDevice device)
     {
-        ILogger<AttestationClient> logger = _loggerFactory.CreateLogger<AttestationClient>();
-        return new AttestationClient(device, RequestLane.ForDevice(device, _settings, _timeProvider ?? device.Bus.TimeProvider, logger), _memory, logger);
+        ILogger<AttestationClient> logger = LoggerFactory.CreateLogger<AttestationClient>();
+        return new AttestationClient(device, CreateLane(device, logger), SharedMemory, logger);
     }
 }

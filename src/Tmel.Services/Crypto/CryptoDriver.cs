@@ -6,15 +6,11 @@ using Tmel.Services.Internal;
 namespace Tmel.Services.Crypto;
 
 /// <summary>The rpmsg driver of TME-L's crypto services: binds a <see cref="CryptoClient"/> to the announced <c>tmel-crypto</c> channel.</summary>
-public sealed partial class CryptoDriver : RpmsgClientDriver<CryptoClient>
+public sealed partial class CryptoDriver : TmelcomClientDriver<CryptoClient>
 {
     /// <summary>The channel name the simulated TME-L announces the KM and HCS services under.</summary>
     public const string ChannelName = "tmel-crypto";
 
-    private readonly IRpmsgSharedMemory _memory;
-    private readonly RequestLaneSettings _settings;
-    private readonly TimeProvider? _timeProvider;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
 
     /// <summary>Creates the driver.</summary>
@@ -24,25 +20,18 @@ public sealed partial class CryptoDriver : RpmsgClientDriver<CryptoClient>
     /// <param name="loggerFactory">The logger factory.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of its range.</exception>
     public CryptoDriver(IRpmsgSharedMemory sharedMemory, CryptoClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : base("tmel-crypto-client", ChannelName)
+        : base("tmel-crypto-client", ChannelName, sharedMemory, CryptoClientOptions.LaneSettingsOf(options), timeProvider, loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(sharedMemory);
-        options ??= new CryptoClientOptions();
-        options.Validate();
-        _memory = sharedMemory;
-        _settings = options.LaneSettings;
-        _timeProvider = timeProvider;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger<CryptoDriver>();
+        _logger = LoggerFactory.CreateLogger<CryptoDriver>();
     }
 
     /// <inheritdoc/>
     protected override CryptoClient CreateClient(RpmsgDevice device)
     {
-        ILogger<CryptoClient> logger = _loggerFactory.CreateLogger<CryptoClient>();
-        RequestLane lane = RequestLane.ForDevice(device, _settings, _timeProvider ?? device.Bus.TimeProvider, logger);
+        ILogger<CryptoClient> logger = LoggerFactory.CreateLogger<CryptoClient>();
+        RequestLane lane = CreateLane(device, logger);
         Log.Bound(_logger, device.Name, device.Destination.Value);
-        return new CryptoClient(device, lane, _memory);
+        return new CryptoClient(device, lane, SharedMemory);
     }
 
     /// <inheritdoc/>

@@ -34,6 +34,15 @@ public sealed class ImageAuthClientOptions
 
     internal RequestLaneSettings LaneSettings => new(ResponseTimeout, LateReplyHold, MaxAbandonedRequests);
 
+    /// <summary>The lane settings of <paramref name="options"/> (defaults when <see langword="null"/>), validated.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    internal static RequestLaneSettings LaneSettingsOf(ImageAuthClientOptions? options)
+    {
+        options ??= new ImageAuthClientOptions();
+        options.Validate();
+        return options.LaneSettings;
+    }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ResponseTimeout, TimeSpan.FromMilliseconds(1), nameof(ResponseTimeout));

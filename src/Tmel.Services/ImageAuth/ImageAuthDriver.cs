@@ -22,15 +22,11 @@ namespace Tmel.Services.ImageAuth;
 /// All members are thread-safe.
 /// </para>
 /// </remarks>
-public sealed partial class ImageAuthDriver : RpmsgClientDriver<ImageAuthClient>
+public sealed partial class ImageAuthDriver : TmelcomClientDriver<ImageAuthClient>
 {
     /// <summary>The channel name TME-L announces its image-authentication service under.</summary>
     public const string ChannelName = "tmel-image-auth";
 
-    private readonly IRpmsgSharedMemory _memory;
-    private readonly RequestLaneSettings _settings;
-    private readonly TimeProvider? _timeProvider;
-    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
 
     /// <summary>Creates the driver.</summary>
@@ -41,24 +37,16 @@ public sealed partial class ImageAuthDriver : RpmsgClientDriver<ImageAuthClient>
     /// <exception cref="ArgumentNullException"><paramref name="sharedMemory"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public ImageAuthDriver(IRpmsgSharedMemory sharedMemory, ImageAuthClientOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
-        : base("tmel-image-auth-client", ChannelName)
+        : base("tmel-image-auth-client", ChannelName, sharedMemory, ImageAuthClientOptions.LaneSettingsOf(options), timeProvider, loggerFactory)
     {
-        ArgumentNullException.ThrowIfNull(sharedMemory);
-        options ??= new ImageAuthClientOptions();
-        options.Validate();
-        _memory = sharedMemory;
-        _settings = options.LaneSettings;
-        _timeProvider = timeProvider;
-        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
-        _logger = _loggerFactory.CreateLogger<ImageAuthDriver>();
+        _logger = LoggerFactory.CreateLogger<ImageAuthDriver>();
     }
 
     /// <inheritdoc/>
     protected override ImageAuthClient CreateClient(RpmsgDevice device)
     {
-        ILogger<ImageAuthClient> logger = _loggerFactory.CreateLogger<ImageAuthClient>();
-        RequestLane lane = RequestLane.ForDevice(device, _settings, _timeProvider ?? device.Bus.TimeProvider, logger);
-        var client = new ImageAuthClient(device, lane, _memory, logger);
+        ILogger<ImageAuthClient> logger = LoggerFactory.CreateLogger<ImageAuthClient>();
+        var client = new ImageAuthClient(device, CreateLane(device, logger), SharedMemory, logger);
         Log.Bound(_logger, device.Name, device.Destination.Value);
         return client;
     }
