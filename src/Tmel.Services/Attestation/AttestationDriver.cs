@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
 using Tmel.Services.ImageAuth;
-using Tmel.Services.Internal;
 
 namespace Tmel.Services.Attestation;
 

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Rpmsg.Core;
-using Tmel.Services.Internal;
 
 namespace Tmel.Services.ImageAuth;
 
