@@ -16,7 +16,7 @@ namespace Tmel.Services;
 /// <para>
 /// Address 0 is one fixed address, so an abandoned request (cancelled, timed out after it may have reached TME-L)
 /// cannot retire it as a channel client does. Instead the next request waits until the late reply arrived (it is dropped),
-/// the link went down (TME-L then never answers), or <see cref="ImageAuthClientOptions.LateReplyHold"/> passed; its wait is
+/// the link went down (TME-L then never answers), or <see cref="TmelClientOptions.LateReplyHold"/> passed; its wait is
 /// bounded by its own response timeout, after which it fails with <see cref="RpmsgTimeoutException"/>
 /// (<see cref="RpmsgError.LateReplyPending"/>) without being sent. So no reply is ever taken for a later request's
 /// (docs/late-replies.md). All typed clients of one instance share the one address and take turns.
@@ -51,7 +51,7 @@ public sealed class TmelcomAddressZeroClient : IAsyncDisposable
     /// <summary>Binds address 0 on <paramref name="bus"/> and creates the client.</summary>
     /// <param name="bus">The bus whose peer is TME-L.</param>
     /// <param name="sharedMemory">The memory both sides address, where requests put what does not fit in a packet.</param>
-    /// <param name="options">Response timeout and late-reply hold; defaults when <see langword="null"/>. <see cref="ImageAuthClientOptions.MaxAbandonedRequests"/> does not apply: address 0 holds one.</param>
+    /// <param name="options">Response timeout and late-reply hold; defaults when <see langword="null"/>. <see cref="TmelClientOptions.MaxAbandonedRequests"/> does not apply: address 0 holds one.</param>
     /// <param name="timeProvider">The clock for timeouts; the bus's clock when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where the client logs; nowhere when <see langword="null"/>.</param>
     /// <returns>The client.</returns>

@@ -17,12 +17,12 @@ namespace Tmel.Services.ImageAuth;
 /// was given. Every shared-memory buffer a call allocates is freed before the call returns, whatever the outcome, except
 /// when the call is abandoned (cancelled, timed out) after its request may have reached TME-L: TME-L may still write its
 /// answer into them, so they are freed once its late reply arrived, the link or device went away, or
-/// <see cref="ImageAuthClientOptions.LateReplyHold"/> passed (docs/late-replies.md).
+/// <see cref="TmelClientOptions.LateReplyHold"/> passed (docs/late-replies.md).
 /// </para>
 /// <para>
 /// Thread-safe: one request is in flight per client, later calls wait their turn (their token ends the wait). Failures:
 /// TME-L's own answer is a <see cref="TmelServiceException"/> carrying the UID, the status and the extended error; no
-/// answer within <see cref="ImageAuthClientOptions.ResponseTimeout"/> is an <see cref="RpmsgTimeoutException"/> with
+/// answer within <see cref="TmelClientOptions.ResponseTimeout"/> is an <see cref="RpmsgTimeoutException"/> with
 /// <see cref="RpmsgError.ResponseTimeout"/>; a device that goes away fails pending and later calls with
 /// <see cref="RpmsgEndpointClosedException"/> (<see cref="RpmsgError.DeviceRemoved"/>), after which the driver offers a
 /// new client once the service is announced again; cancellation is the caller's <see cref="OperationCanceledException"/>.
