@@ -23,6 +23,9 @@ public sealed class CryptoClient
     private const int MaxPublicKeyLength = 2 * 66;
     private const int MaxWrappedKeyLength = 100;
 
+    /// <summary><c>TME_KSC_SWContext</c> (§4.5): the KDF context includes <c>sw_context</c>.</summary>
+    private const uint SecurityContextSoftware = 0x20;
+
     private readonly RequestLane _lane;
     private readonly IRpmsgSharedMemory _memory;
 
@@ -47,6 +50,66 @@ public sealed class CryptoClient
             _ => new KmGenerateMessage(TmeCryptoIds.KeyIdAllocate, policy, 0, 0, 0, default),
             m => new TmeKeyHandle(m.ResultKeyId),
             cancellationToken);
+
+    /// <summary>KM_GENERATE with a policy from a <see cref="TmeKeyPolicyBuilder"/>.</summary>
+    /// <param name="policy">The new key's policy; <see cref="TmeKeyPolicyBuilder.Build"/> is called.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The new key's handle.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The builder's choices do not fit together.</exception>
+    /// <exception cref="TmeCryptoException">TME-L refused.</exception>
+    public Task<TmeKeyHandle> GenerateKeyAsync(TmeKeyPolicyBuilder policy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return GenerateKeyAsync(policy.Build(), cancellationToken);
+    }
+
+    /// <summary>KM_IMPORT with a policy from a <see cref="TmeKeyPolicyBuilder"/>.</summary>
+    /// <param name="policy">The key's policy; <see cref="TmeKeyPolicyBuilder.Build"/> is called.</param>
+    /// <param name="key">The key bytes (at most 68, most significant byte first).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The new key's handle.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The builder's choices do not fit together.</exception>
+    /// <exception cref="TmeCryptoException">TME-L refused.</exception>
+    public Task<TmeKeyHandle> ImportKeyAsync(TmeKeyPolicyBuilder policy, ReadOnlyMemory<byte> key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return ImportKeyAsync(policy.Build(), key, cancellationToken);
+    }
+
+    /// <summary>
+    /// KM_DERIVE with the KDF spec every client sends (NIST SP 800-108, HMAC-SHA-256 PRF): a key under <paramref name="policy"/>
+    /// derived from <paramref name="inputKey"/> with <paramref name="context"/> (<c>sw_context</c>, security-context bit SWContext) and <paramref name="label"/>.
+    /// </summary>
+    /// <param name="inputKey">A key-derivation key's handle, or a fuse key id (9 CRBK, 0xC OEM product seed).</param>
+    /// <param name="policy">The derived key's policy (symmetric); <see cref="TmeKeyPolicyBuilder.Build"/> is called.</param>
+    /// <param name="context">The software context, at most 128 bytes; empty for none.</param>
+    /// <param name="label">The label, at most 64 bytes; empty for none.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The derived key's handle.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="policy"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="context"/> or <paramref name="label"/> is longer than its field.</exception>
+    /// <exception cref="InvalidOperationException">The builder's choices do not fit together.</exception>
+    /// <exception cref="TmeCryptoException">TME-L refused (an input key that is no derivation key is INVALID_INPUT).</exception>
+    public Task<TmeKeyHandle> DeriveKeyAsync(TmeKeyHandle inputKey, TmeKeyPolicyBuilder policy, ReadOnlyMemory<byte> context = default, ReadOnlyMemory<byte> label = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(context.Length, TmeKdfSpec.MaxSoftwareContextLength, nameof(context));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(label.Length, TmeKdfSpec.MaxSaltLabelLength, nameof(label));
+        return DeriveKeyAsync(
+            new TmeKdfSpec
+            {
+                KdfAlgorithm = TmeCryptoIds.KdfNist,
+                InputKey = inputKey.Value,
+                Policy = policy.Build(),
+                SoftwareContext = context,
+                SecurityContext = context.IsEmpty ? 0u : SecurityContextSoftware,
+                SaltLabel = label,
+                PrfDigestAlgorithm = TmeCryptoIds.PrfSha256Hmac,
+            },
+            cancellationToken);
+    }
 
     /// <summary>KM_IMPORT: hands TME-L a plaintext key (at most 68 bytes, most significant byte first).</summary>
     /// <param name="policy">The key's policy.</param>
