@@ -78,8 +78,8 @@ public partial class ImageAuthClient
     /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
     /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public virtual Task<ImageAuthResult> AuthenticateAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, ReadOnlyMemory<byte> loadedImage, CancellationToken cancellationToken = default) =>
-        AuthenticateCoreAsync(swId, metadata, loadBase, loadedImage.Length, carveOut => carveOut.Write(0, loadedImage.Span), nameof(loadedImage), cancellationToken);
+    public virtual async Task<ImageAuthResult> AuthenticateAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, ReadOnlyMemory<byte> loadedImage, CancellationToken cancellationToken = default) =>
+        (await AuthenticateCoreAsync(swId, metadata, loadBase, loadedImage.Length, carveOut => carveOut.Write(0, loadedImage.Span), nameof(loadedImage), flags: null, cancellationToken).ConfigureAwait(false)).Image;
 
     /// <summary>
     /// Authenticates a parsed TSIM-MBN7 image as <paramref name="swId"/>: its metadata, and the carve-out filled straight from
@@ -99,13 +99,66 @@ public partial class ImageAuthClient
     /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
     /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-    public virtual Task<ImageAuthResult> AuthenticateAsync(TsimImage image, uint swId, CancellationToken cancellationToken = default)
+    public virtual async Task<ImageAuthResult> AuthenticateAsync(TsimImage image, uint swId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return AuthenticateCoreAsync(swId, image.Metadata, image.LoadBase, image.LoadSize, carveOut => FillCarveOut(carveOut, image), nameof(image), cancellationToken);
+        return (await AuthenticateCoreAsync(swId, image.Metadata, image.LoadBase, image.LoadSize, carveOut => FillCarveOut(carveOut, image), nameof(image), flags: null, cancellationToken).ConfigureAwait(false)).Image;
     }
 
-    private async Task<ImageAuthResult> AuthenticateCoreAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, int loadLength, Action<IRpmsgSharedBuffer> fillCarveOut, string imageName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Authenticates a parsed TSIM-MBN7 image with SEC_AUTH_V2 (UID 0x000F): the SEC_AUTH request plus the integrity-check flag,
+    /// answered with TME-L's key handle.
+    /// </summary>
+    /// <param name="image">The image; its metadata, load base and segments give the request as for <see cref="AuthenticateAsync(TsimImage, uint, CancellationToken)"/>.</param>
+    /// <param name="swId">The software id to authenticate as.</param>
+    /// <param name="integrityCheck">Sets bit 0 of <c>flags</c>, <c>ns_integrity_check</c> (U-Boot's SPL always sets it); bits 1..31 and <c>reserved_buf</c> are sent as 0.</param>
+    /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
+    /// <returns>What TME-L reported, with the <c>key_handle</c> word (the simulator writes 0: docs/device-services.md).</returns>
+    /// <remarks>The 60-byte struct (tmelcom-services.md §3.1) goes the SRAM path; TME-L writes the six response words in place.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The image has no loadable segment, or its carve-out runs past the 32-bit address space.</exception>
+    /// <exception cref="TmelServiceException">TME-L refused the request or the image (<see cref="TmelServiceException.Uid"/> 0x000F); <see cref="TmelServiceException.Status"/> and <see cref="TmelServiceException.ExtendedError"/> say why.</exception>
+    /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers (<see cref="RpmsgSharedMemoryError.OutOfMemory"/>).</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout (<see cref="RpmsgError.ResponseTimeout"/>), or no transmit room (<see cref="RpmsgError.TxTimeout"/>).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
+    /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public virtual async Task<ImageAuthV2Result> AuthenticateV2Async(TsimImage image, uint swId, bool integrityCheck = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        (ImageAuthResult result, uint keyHandle) = await AuthenticateCoreAsync(
+            swId, image.Metadata, image.LoadBase, image.LoadSize, carveOut => FillCarveOut(carveOut, image), nameof(image),
+            integrityCheck ? SecAuthV2Message.IntegrityCheckFlag : 0u, cancellationToken).ConfigureAwait(false);
+        return new ImageAuthV2Result(result, integrityCheck, keyHandle);
+    }
+
+    /// <summary>SEC_AUTH_V2 of a loaded image given as metadata and carve-out (see <see cref="AuthenticateAsync(uint, ReadOnlyMemory{byte}, ulong, ReadOnlyMemory{byte}, CancellationToken)"/> for the parameters).</summary>
+    /// <param name="swId">The software id.</param>
+    /// <param name="metadata">The metadata blob.</param>
+    /// <param name="loadBase">The physical address the carve-out's first byte stands for.</param>
+    /// <param name="loadedImage">The carve-out.</param>
+    /// <param name="integrityCheck">Sets <c>ns_integrity_check</c> (bit 0 of <c>flags</c>).</param>
+    /// <param name="cancellationToken">Ends the wait for the request slot, for transmit room or for the answer.</param>
+    /// <returns>What TME-L reported, with the <c>key_handle</c> word.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="metadata"/> or <paramref name="loadedImage"/> is empty, or the carve-out would run past the 32-bit address space.</exception>
+    /// <exception cref="TmelServiceException">TME-L refused the request or the image (UID 0x000F).</exception>
+    /// <exception cref="RpmsgSharedMemoryException">The shared memory has no room for the buffers.</exception>
+    /// <exception cref="RpmsgTimeoutException">No answer within the response timeout, or no transmit room.</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
+    /// <exception cref="RpmsgProtocolException">The answer was not a well-formed TMELCOM reply.</exception>
+    /// <exception cref="RpmsgException">The link is down (<see cref="RpmsgError.LinkDown"/>).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public virtual async Task<ImageAuthV2Result> AuthenticateV2Async(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, ReadOnlyMemory<byte> loadedImage, bool integrityCheck = true, CancellationToken cancellationToken = default)
+    {
+        (ImageAuthResult result, uint keyHandle) = await AuthenticateCoreAsync(
+            swId, metadata, loadBase, loadedImage.Length, carveOut => carveOut.Write(0, loadedImage.Span), nameof(loadedImage),
+            integrityCheck ? SecAuthV2Message.IntegrityCheckFlag : 0u, cancellationToken).ConfigureAwait(false);
+        return new ImageAuthV2Result(result, integrityCheck, keyHandle);
+    }
+
+    /// <summary>SEC_AUTH (<paramref name="flags"/> null) or SEC_AUTH_V2 with that flag word; returns the result and V2's key handle (0 for SEC_AUTH).</summary>
+    private async Task<(ImageAuthResult Image, uint KeyHandle)> AuthenticateCoreAsync(uint swId, ReadOnlyMemory<byte> metadata, ulong loadBase, int loadLength, Action<IRpmsgSharedBuffer> fillCarveOut, string imageName, uint? flags, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfZero(metadata.Length, nameof(metadata));
         ArgumentOutOfRangeException.ThrowIfZero(loadLength, imageName);
@@ -121,7 +174,9 @@ public partial class ImageAuthClient
             IRpmsgSharedBuffer elf = buffers.Allocate(metadata.Length);
             IRpmsgSharedBuffer carveOut = buffers.Allocate(loadLength);
             IRpmsgSharedBuffer regionList = buffers.Allocate(SecAuthRegionList.EntrySize);
-            IRpmsgSharedBuffer message = buffers.Allocate(SecAuthRequest.MessageSize);
+            int messageSize = flags is null ? SecAuthRequest.MessageSize : SecAuthV2Message.MessageSize;
+            ushort uid = flags is null ? SecAuthRequest.Uid : SecAuthV2Message.Uid;
+            IRpmsgSharedBuffer message = buffers.Allocate(messageSize);
             uint relocate = carveOut.BusAddress == loadBase ? 0u : 1u;
             var request = new SecAuthRequest(
                 swId,
@@ -130,17 +185,17 @@ public partial class ImageAuthClient
                 relocate);
             elf.Write(0, metadata.Span);
             fillCarveOut(carveOut);
-            WriteRequest(regionList, message, new SecAuthRegion(carveOut.BusAddress, (uint)carveOut.Length), request);
+            WriteRequest(regionList, message, new SecAuthRegion(carveOut.BusAddress, (uint)carveOut.Length), request, flags);
             Log.Authenticating(_logger, swId, metadata.Length, loadLength, relocate);
 
             TmelcomPacket reply = await TmelcomExchange.ExchangeAsync(
                 turn,
-                TmelcomPacket.CreateSram(SecAuthRequest.Uid, message.BusAddress, SecAuthRequest.MessageSize),
+                TmelcomPacket.CreateSram(uid, message.BusAddress, (uint)messageSize),
                 buffers,
                 cancellationToken).ConfigureAwait(false);
-            SecAuthResponse response = ReadResponse(reply, message);
+            (SecAuthResponse response, uint keyHandle) = ReadResponse(reply, message, flags is not null);
             Log.Authenticated(_logger, swId, response.EntryAddress);
-            return new ImageAuthResult(swId, response.EntryAddress, response.FirstSegmentAddress, response.FirstSegmentLength);
+            return (new ImageAuthResult(swId, response.EntryAddress, response.FirstSegmentAddress, response.FirstSegmentLength), keyHandle);
         }
         catch (TmelServiceException ex)
         {
@@ -212,28 +267,46 @@ public partial class ImageAuthClient
         }
     }
 
-    private static void WriteRequest(IRpmsgSharedBuffer regionList, IRpmsgSharedBuffer message, SecAuthRegion carveOut, SecAuthRequest request)
+    private static void WriteRequest(IRpmsgSharedBuffer regionList, IRpmsgSharedBuffer message, SecAuthRegion carveOut, SecAuthRequest request, uint? flags)
     {
-        Span<byte> bytes = stackalloc byte[SecAuthRequest.MessageSize];
+        Span<byte> bytes = stackalloc byte[SecAuthV2Message.MessageSize];
         SecAuthRegionList.Encode([carveOut], bytes);
         regionList.Write(0, bytes[..SecAuthRegionList.EntrySize]);
+        if (flags is { } v2)
+        {
+            // Reserved words and response words go out as zero (U-Boot leaves garbage there; we do not).
+            SecAuthV2Message.Encode(new SecAuthV2Message(request, v2, default, default, 0), bytes);
+            message.Write(0, bytes);
+            return;
+        }
+
+        bytes = bytes[..SecAuthRequest.MessageSize];
         SecAuthRequest.Encode(request, bytes);
         message.Write(0, bytes);
     }
 
-    private static SecAuthResponse ReadResponse(TmelcomPacket reply, IRpmsgSharedBuffer message)
+    private static (SecAuthResponse Response, uint KeyHandle) ReadResponse(TmelcomPacket reply, IRpmsgSharedBuffer message, bool v2)
     {
         reply.ThrowIfFailed();
         if (reply.IpcType != TmelcomIpcType.Sram)
         {
-            throw new RpmsgProtocolException($"The SEC_AUTH reply is not a pointer packet: {reply}.");
+            throw new RpmsgProtocolException($"The {(v2 ? "SEC_AUTH_V2" : "SEC_AUTH")} reply is not a pointer packet: {reply}.");
+        }
+
+        if (v2)
+        {
+            Span<byte> v2Bytes = stackalloc byte[SecAuthV2Message.MessageSize];
+            message.Read(0, v2Bytes);
+            SecAuthV2Message answer = SecAuthV2Message.Decode(v2Bytes);
+            TmelStatusTable.ThrowIfFailed(SecAuthV2Message.Uid, answer.Response.Status, answer.Response.ExtendedError);
+            return (answer.Response, answer.KeyHandle);
         }
 
         Span<byte> bytes = stackalloc byte[SecAuthRequest.MessageSize];
         message.Read(0, bytes);
         SecAuthResponse response = SecAuthResponse.Decode(bytes);
         response.ThrowIfFailed();
-        return response;
+        return (response, 0);
     }
 
     /// <summary>Writes the image's carve-out into <paramref name="carveOut"/> through one pooled chunk: segment bytes, zeros elsewhere.</summary>

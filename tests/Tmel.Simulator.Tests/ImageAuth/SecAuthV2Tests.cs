@@ -46,6 +46,36 @@ public class SecAuthV2Tests
         Assert.Empty(rig.Simulator.Measurements);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AuthenticateV2Async_TypedClientThroughTheStack_AuthenticatesAndReturnsTheKeyHandle(bool integrityCheck)
+    {
+        await using StackRig rig = await StackRig.StartAsync(Ct);
+        TsimImage image = TestImages.Firmware();
+
+        ImageAuthV2Result result = await rig.Client.AuthenticateV2Async(image, image.SoftwareId, integrityCheck, Ct);
+
+        Assert.Equal(new ImageAuthResult(TestImages.SwId, TestImages.LinkAddress + 0x10, TestImages.LinkAddress, 0x60), result.Image);
+        Assert.Equal((integrityCheck, 0u), (result.IntegrityCheck, result.KeyHandle));
+        Assert.Equal(TestImages.SwId, Assert.Single(rig.Simulator.Measurements).SwId);
+        await rig.Client.TearDownAsync(TestImages.SwId, Ct);
+    }
+
+    [Fact]
+    public async Task AuthenticateV2Async_TamperedCarveOut_ThrowsWithUidSecAuthV2()
+    {
+        await using StackRig rig = await StackRig.StartAsync(Ct);
+        TsimImage image = TestImages.Firmware();
+        byte[] loaded = image.CreateLoadImage();
+        loaded[0x1000 + 5] ^= 0x01;
+
+        var ex = await Assert.ThrowsAsync<Tmel.Services.TmelServiceException>(() => rig.Client.AuthenticateV2Async(image.SoftwareId, image.Metadata, image.LoadBase, loaded, cancellationToken: Ct));
+
+        Assert.Equal(TmelcomUid.SecAuthV2, ex.Uid);
+        Assert.Empty(rig.Simulator.Measurements);
+    }
+
     [Fact]
     public async Task SecAuthV2_PayloadLength44_IsBadMessage()
     {
