@@ -102,6 +102,7 @@ internal sealed partial class DemoRunner(DemoSettings settings, TextWriter outpu
             await RunEchoAsync(host.Services, time, ct).ConfigureAwait(false);
             await RunImageAuthAsync(host.Services, identity, time, ct).ConfigureAwait(false);
             await RunDeviceAsync(host.Services, identity, time, ct).ConfigureAwait(false);
+            await RunCryptoAsync(host.Services, time, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || timeout.IsCancellationRequested)
         {

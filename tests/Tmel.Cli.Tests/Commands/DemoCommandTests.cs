@@ -10,7 +10,7 @@ namespace Tmel.Cli.Tests.Commands;
 public sealed class DemoCommandTests : IDisposable
 {
     private static readonly int[] s_echoSizes = [1, 24, 25, 6144];
-    private static readonly string[] s_imageSteps = ["image sign", "image tampered", "image authenticate", "attest key", "attest", "image tear down", "device fuses", "device state"];
+    private static readonly string[] s_imageSteps = ["image sign", "image tampered", "image authenticate", "attest key", "attest", "image tear down", "device fuses", "device state", "crypto key", "crypto sign", "crypto export refused", "crypto aes-gcm", "crypto random"];
     private readonly string _directory = Directory.CreateTempSubdirectory("tmel-demo-tests-").FullName;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -79,7 +79,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.All(traces.Skip(s_echoSizes.Length), t =>
         {
             string step = t.GetProperty("step").GetString()!;
-            string channel = step.StartsWith("image", StringComparison.Ordinal) ? "tmel-image-auth" : step.StartsWith("attest", StringComparison.Ordinal) ? "tmel-attest" : "tmel-device";
+            string channel = step.Split(' ')[0] switch { "image" => "tmel-image-auth", "attest" => "tmel-attest", "crypto" => "tmel-crypto", _ => "tmel-device" };
             Assert.Contains($"process {channel} [consumer]", t.GetProperty("spans").EnumerateArray().Select(s => s.GetString()));
         });
         string attest = byType["request"].Single(r => r.GetProperty("step").GetString() == "attest").GetProperty("detail").GetString()!;

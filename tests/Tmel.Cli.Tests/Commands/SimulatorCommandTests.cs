@@ -30,7 +30,7 @@ public sealed class SimulatorCommandTests : IDisposable
         Assert.Contains("in its own process", header, StringComparison.Ordinal);
         Assert.Equal(["tmel-attest", "tmel-crypto", "tmel-device", "tmel-echo", "tmel-image-auth"], byType["channel"].Select(c => c.GetProperty("name").GetString()).Order());
         Assert.Equal(
-            ["echo 1 B", "echo 24 B", "echo 25 B", "echo 6144 B", "image sign", "image tampered", "image authenticate", "attest key", "attest", "image tear down", "device fuses", "device state"],
+            ["echo 1 B", "echo 24 B", "echo 25 B", "echo 6144 B", "image sign", "image tampered", "image authenticate", "attest key", "attest", "image tear down", "device fuses", "device state", "crypto key", "crypto sign", "crypto export refused", "crypto aes-gcm", "crypto random"],
             byType["request"].Select(r => r.GetProperty("step").GetString()));
         Assert.All(byType["request"], r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
         JsonElement simulator = Assert.Single(byType["simulator"]);
