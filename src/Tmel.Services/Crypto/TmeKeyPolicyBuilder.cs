@@ -130,7 +130,7 @@ public sealed class TmeKeyPolicyBuilder
     /// <summary>A builder holding <paramref name="policy"/>'s fields, so that <see cref="Build"/> gives it back.</summary>
     /// <param name="policy">A symmetric or ECC policy whose operations and algorithm have a name here.</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="ArgumentException">The policy names something the builder cannot express (an RSA key, HKDF or CMAC operations, an ECC operation with a foreign algorithm, a KL/curve pair with no curve).</exception>
+    /// <exception cref="ArgumentException">The policy names something the builder cannot express (an RSA key, HKDF or CMAC operations, an ECC operation with a foreign algorithm, a KL/curve pair with no curve, undefined bits), or fields that do not fit together.</exception>
     public static TmeKeyPolicyBuilder FromPolicy(TmeKeyPolicy policy)
     {
         TmeKeyPolicyBuilder builder = policy.KeyType switch
@@ -147,6 +147,24 @@ public sealed class TmeKeyPolicyBuilder
         builder.Throttled = policy.Throttled;
         builder.Version = (int)policy.Version;
         builder.Destinations = policy.Version == 3 ? (TmeKeyDestinations)((policy.Low >> 22) & 0xF) : (TmeKeyDestinations)policy.Destination;
+
+        // Exact or refused: a policy with bits the builder does not hold (undefined high bits 0 and 28-31, the other
+        // version's KD placement) or fields that do not fit together is not silently changed.
+        TmeKeyPolicy rebuilt;
+        try
+        {
+            rebuilt = builder.Build();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ArgumentException($"Policy 0x{policy.High:X8}{policy.Low:X8}: {ex.Message}", nameof(policy), ex);
+        }
+
+        if (rebuilt != policy)
+        {
+            throw new ArgumentException($"Policy 0x{policy.High:X8}{policy.Low:X8} has bits the builder does not hold (it rebuilds as 0x{rebuilt.High:X8}{rebuilt.Low:X8}).", nameof(policy));
+        }
+
         return builder;
     }
 

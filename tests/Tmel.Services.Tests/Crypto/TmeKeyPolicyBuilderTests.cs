@@ -209,6 +209,16 @@ public class TmeKeyPolicyBuilderTests
         Assert.Throws<InvalidOperationException>(() => builder.Build());
     }
 
+    [Theory]
+    [InlineData(0x0C200421u, 0x00084041u)] // high bit 0: not defined
+    [InlineData(0x0C200421u, 0x10084040u)] // high bits 28-31: not defined
+    [InlineData(0x0C200421u | (1u << 22), 0x00084040u)] // a version-3 KD in a version-4 policy
+    [InlineData(0x0C248C20u, 0x00084040u)] // KOP 3 with KAL SHA256_HMAC: encryption with an HMAC algorithm
+    public void FromPolicy_BitsTheBuilderDoesNotHold_ThrowsArgumentException(uint low, uint high)
+    {
+        Assert.Throws<ArgumentException>(() => TmeKeyPolicyBuilder.FromPolicy(new TmeKeyPolicy(low, high)));
+    }
+
     [Fact]
     public void FromPolicy_Rsa_ThrowsArgumentException()
     {

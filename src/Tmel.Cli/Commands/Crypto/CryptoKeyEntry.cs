@@ -21,10 +21,13 @@ internal sealed record CryptoKeyEntry(uint Handle, string? Type, string[] Usage,
     public string ToText() =>
         $"key {Handle}: {Type ?? "?"} {(Usage.Length == 0 ? "?" : string.Join(',', Usage))}{(Algorithm is null ? string.Empty : " " + Algorithm)} {Persistent switch { true => "persistent", false => "volatile", null => "persistence unknown" }} policy {(Policy is { } p ? $"0x{p.High:X8}{p.Low:X8}" : "unknown (it travelled inside the wrapped blob)")}";
 
+    /// <exception cref="System.Text.Json.JsonException">A field is missing.</exception>
+    /// <exception cref="InvalidOperationException">A field has the wrong JSON type.</exception>
+    /// <exception cref="FormatException">A policy word is not hex.</exception>
     public static CryptoKeyEntry FromJson(JsonObject json) => new(
-        json["handle"]!.GetValue<uint>(),
+        (json["handle"] ?? throw new System.Text.Json.JsonException("a key has no handle")).GetValue<uint>(),
         json["type"]?.GetValue<string>(),
-        [.. (json["usage"] as JsonArray ?? []).Select(u => u!.GetValue<string>())],
+        [.. (json["usage"] as JsonArray ?? []).Select(u => (u ?? throw new System.Text.Json.JsonException("a usage is null")).GetValue<string>())],
         json["alg"]?.GetValue<string>(),
         json["persistent"]?.GetValue<bool>(),
         json["policyLow"] is { } low && json["policyHigh"] is { } high ? new TmeKeyPolicy(Hex(low), Hex(high)) : null);
