@@ -2,7 +2,7 @@ using Tmel.Services.ImageAuth;
 
 namespace Tmel.Simulator;
 
-/// <summary>The images the simulated TME-L has authenticated and not torn down, by software id, with their measurements.</summary>
+/// <summary>The images one subsystem has authenticated and not torn down, by software id, with their measurements.</summary>
 /// <remarks>Thread-safe; the attestation service reads <see cref="Snapshot"/> for its software components.</remarks>
 internal sealed class MeasurementStore
 {
@@ -38,6 +38,17 @@ internal sealed class MeasurementStore
         lock (_lock)
         {
             return _measurements.Remove(swId);
+        }
+    }
+
+    /// <summary>Removes every measurement, as SS_TEAR_DOWN of each would; returns the software ids removed, in order.</summary>
+    public IReadOnlyList<uint> RemoveAll()
+    {
+        lock (_lock)
+        {
+            uint[] removed = [.. _measurements.Keys];
+            _measurements.Clear();
+            return removed;
         }
     }
 

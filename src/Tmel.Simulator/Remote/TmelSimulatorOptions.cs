@@ -25,4 +25,8 @@ public sealed class TmelSimulatorOptions
     /// <summary>Gets or sets the simulated device's fuses (OEM_PK_HASH, OEM_ID, MODEL_ID, HW_ID, anti-rollback minimums) that images are verified against.</summary>
     /// <value>Default <see langword="null"/>: blank fuses, whose empty OEM_PK_HASH matches no root, so no image authenticates. Copied when the simulator is created.</value>
     public TsimFuses? Fuses { get; set; }
+
+    /// <summary>Gets or sets the directory the simulated device keeps its sealed state in (device keys, persistent keys, anti-rollback versions).</summary>
+    /// <value>Default <see langword="null"/>: nothing persists.</value>
+    public string? StateDirectory { get; set; }
 }

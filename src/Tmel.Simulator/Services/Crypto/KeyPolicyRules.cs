@@ -19,6 +19,16 @@ internal static class KeyPolicyRules
     public const uint EccFamilyNist = 0;
     public const uint EccFamilyBrainpool = 8;
 
+    /// <summary>
+    /// High word bit 0, which §4.3 leaves undefined: the simulator's "persistent" flag. With a state directory a key whose
+    /// policy sets it is kept sealed across restarts; without it (and in every policy a real client sends) the key lives
+    /// until KM_CLEAR or the simulator stops, as in TME-L's key table (docs/device-state.md).
+    /// </summary>
+    public const uint PersistentBit = 1;
+
+    /// <summary>Whether a key of this policy is persistent (<see cref="PersistentBit"/>).</summary>
+    public static bool IsPersistent(TmeKeyPolicy policy) => (policy.High & PersistentBit) != 0;
+
     /// <summary>Policy versions accepted: A1's 3 and the clients' 4 (§7).</summary>
     public static bool IsKnownVersion(TmeKeyPolicy policy) => policy.Version is 3 or 4;
 
