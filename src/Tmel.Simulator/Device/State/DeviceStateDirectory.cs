@@ -24,6 +24,7 @@ namespace Tmel.Simulator;
 internal sealed partial class DeviceStateDirectory : IDisposable
 {
     public const string LockFileName = "device.lock";
+    public const string OwnerFileName = "device.owner";
     public const string HukFileName = "huk.bin";
     public const int HukLength = 32;
     public const string RefusedSuffix = ".refused";
@@ -92,7 +93,7 @@ internal sealed partial class DeviceStateDirectory : IDisposable
         }
         catch (IOException ex)
         {
-            throw new TmelStateDirectoryException(lockPath, $"another simulator holds it{OwnerOf(lockPath)}: one simulated device per state directory.", ex);
+            throw new TmelStateDirectoryException(lockPath, $"another simulator holds it{OwnerOf(root)}: one simulated device per state directory.", ex);
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -101,10 +102,8 @@ internal sealed partial class DeviceStateDirectory : IDisposable
 
         try
         {
-            lockFile.SetLength(0);
-            byte[] pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-            lockFile.Write(pid);
-            lockFile.Flush();
+            // The lock file cannot be read while it is held, so the holder's pid goes beside it, for the next one's error.
+            File.WriteAllText(Path.Combine(root, OwnerFileName), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
             return new DeviceStateDirectory(root, lockFile, logger);
         }
         catch
@@ -245,14 +244,11 @@ internal sealed partial class DeviceStateDirectory : IDisposable
         }
     }
 
-    private static string OwnerOf(string lockPath)
+    private static string OwnerOf(string root)
     {
         try
         {
-            using var stream = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            byte[] buffer = new byte[16];
-            int read = stream.Read(buffer);
-            string text = System.Text.Encoding.ASCII.GetString(buffer, 0, read).Trim();
+            string text = File.ReadAllText(Path.Combine(root, OwnerFileName)).Trim();
             return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) ? $" (pid {pid})" : "";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -278,14 +274,19 @@ internal sealed partial class DeviceStateDirectory : IDisposable
         string path = Path.Combine(Root, HukFileName);
         try
         {
-            byte[] existing = File.ReadAllBytes(path);
-            if (existing.Length == HukLength)
+            byte[] existing = new byte[HukLength];
+            long length;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
             {
-                return (existing, true);
+                length = stream.Length;
+                if (length == HukLength)
+                {
+                    stream.ReadExactly(existing);
+                    return (existing, true);
+                }
             }
 
-            CryptographicOperations.ZeroMemory(existing);
-            Refuse(path, $"it is {existing.Length} bytes, not {HukLength}; this run uses a key of its own and reads and writes no sealed file");
+            Refuse(path, $"it is {length} bytes, not {HukLength}; this run uses a key of its own and reads and writes no sealed file");
             return (RandomNumberGenerator.GetBytes(HukLength), false);
         }
         catch (FileNotFoundException)
