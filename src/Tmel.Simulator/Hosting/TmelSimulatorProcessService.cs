@@ -21,6 +21,9 @@ internal sealed partial class TmelSimulatorProcessService(
     private QmpProcessDirectory? _directory;
     private SimulatedDevice? _device;
 
+    /// <summary>Gets the simulators serving the subsystems, in order (for tests).</summary>
+    internal IReadOnlyList<TmelSimulator> Simulators => [.. _subsystems.Select(s => s.Simulator)];
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         TmelSimulatorProcessOptions settings = options.Value;
