@@ -280,7 +280,8 @@ public class DeviceStateTests
         Assert.False(File.Exists(dir.File("identity.sealed.tmp")));
     }
 
-    private static TmeKeyPolicy Persistent(TmeKeyPolicy policy) => policy with { High = policy.High | KeyPolicyRules.PersistentBit };
+    /// <summary>The policy with KWC KWK_STORAGE (high word bit 2): persistent with a state directory.</summary>
+    private static TmeKeyPolicy Persistent(TmeKeyPolicy policy) => policy with { High = policy.High | (KeyPolicyRules.PersistentWrapClass << 1) };
 
     private static TsimImage OlderImage()
     {

@@ -121,7 +121,7 @@ public class SealedStateFileTests
     [Fact]
     public void PersistentKeyCodec_DuplicateHandleOrBadOwner_IsRefused()
     {
-        PersistentKeyRecord key = new(7, "apps", new TmeKeyPolicy(0, 1), new byte[16]);
+        PersistentKeyRecord key = new(7, "apps", new TmeKeyPolicy(0, 4), new byte[16]);
 
         Assert.False(PersistentKeyCodec.TryDecode(PersistentKeyCodec.Encode([key, key]), out _, out string duplicate));
         Assert.Contains("entry 1", duplicate, StringComparison.Ordinal);
