@@ -25,6 +25,7 @@ internal static class SimulatorCommand
         };
         subsystems.Validators.Add(ValidateSubsystems);
         var keys = new Option<DirectoryInfo?>("--keys") { Description = "A directory 'tmel image keys' wrote: the simulated fuses trust its root. Without it no image authenticates." };
+        var state = new Option<DirectoryInfo?>("--state") { Description = "A directory the simulated device keeps its sealed state in (hardware unique key, attestation identity, persistent keys, anti-rollback versions), shared by every subsystem; created if missing. Without it nothing persists." };
         var sramSize = new Option<uint>("--sram-size") { Description = "Each subsystem's SRAM size in bytes (a multiple of 8, up to 16 MiB). Default 4194304.", DefaultValueFactory = _ => 4 * 1024 * 1024, CustomParser = ImageCommand.ParseUInt32 };
         var sramBase = new Option<uint>("--sram-bus-address") { Description = "The bus address of each SRAM region's byte 0. Default 0x86000000.", DefaultValueFactory = _ => QmpSharedMemoryRegion.DefaultBaseBusAddress, CustomParser = ImageCommand.ParseUInt32 };
         var rawEcho = new Option<string?>("--raw-echo") { Description = "Also serve this subsystem raw, as the benchmark's baseline: each new 32-byte mailbox is written back (no QMP, no rpmsg)." };
@@ -37,7 +38,7 @@ internal static class SimulatorCommand
         });
         var command = new Command(Name, "Run the simulated TME-L in this process until Ctrl+C or SIGTERM, serving a directory that other processes attach to (tmel demo --connect, samples/c-peer).")
         {
-            directory, subsystems, keys, sramSize, sramBase, rawEcho,
+            directory, subsystems, keys, state, sramSize, sramBase, rawEcho,
         };
 
         command.TreatUnmatchedTokensAsErrors = false;
@@ -89,6 +90,7 @@ internal static class SimulatorCommand
                 o.SramBusAddress = bus;
                 o.Fuses = fuses;
                 o.RawEchoSubsystem = raw;
+                o.StateDirectory = parse.GetValue(state)?.FullName;
             });
 
             // The console lifetime turns Ctrl+C and SIGTERM into a graceful stop: services withdrawn, links down.

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Tmel.Services.Attestation;
@@ -6,8 +7,9 @@ namespace Tmel.Simulator;
 
 /// <summary>
 /// The simulated device's initial attestation key (IAK, ECDSA P-384) with a certificate issued by a device CA the
-/// simulator holds. Created once per simulated device (when the simulator is created) and kept in memory for its life:
-/// there is no state directory yet, so a new simulator is a new device (docs/attestation.md).
+/// simulator holds. Created on the device's first start; with a state directory it is kept sealed there
+/// (<see cref="Export"/>, <see cref="TryImport"/>) for the device's life, without one a new simulator is a new device
+/// (docs/attestation.md, docs/device-state.md).
 /// </summary>
 internal sealed class AttestationIdentity : IDisposable
 {
@@ -65,6 +67,97 @@ internal sealed class AttestationIdentity : IDisposable
         {
             key.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The identity as <c>identity.sealed</c> holds it: <c>u16 L (LE) + L bytes</c> three times: the IAK's PKCS#8 private
+    /// key, the IAK certificate (DER), the device CA certificate (DER). The caller zeroes the result after sealing it.
+    /// </summary>
+    public byte[] Export()
+    {
+        byte[] key = Key.ExportPkcs8PrivateKey();
+        try
+        {
+            byte[] certificate = Certificate.RawData;
+            byte[] ca = CaCertificate.RawData;
+            byte[] payload = new byte[6 + key.Length + certificate.Length + ca.Length];
+            int at = 0;
+            foreach (byte[] part in (byte[][])[key, certificate, ca])
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(payload.AsSpan(at), (ushort)part.Length);
+                part.CopyTo(payload.AsSpan(at + 2));
+                at += 2 + part.Length;
+            }
+
+            return payload;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Restores an identity <see cref="Export"/> wrote; refuses a key that is not P-384 or a certificate that is not the key's.</summary>
+    public static bool TryImport(ReadOnlySpan<byte> payload, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AttestationIdentity? identity, out string reason)
+    {
+        identity = null;
+        var parts = new byte[3][];
+        int at = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            if (payload.Length - at < 2 || payload.Length - at - 2 < BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]))
+            {
+                reason = $"its identity record is malformed at part {i}";
+                return false;
+            }
+
+            int length = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
+            parts[i] = payload.Slice(at + 2, length).ToArray();
+            at += 2 + length;
+        }
+
+        if (at != payload.Length)
+        {
+            reason = "its identity record has trailing bytes";
+            return false;
+        }
+
+        ECDsa? key = null;
+        X509Certificate2? certificate = null;
+        X509Certificate2? ca = null;
+        try
+        {
+            key = ECDsa.Create();
+            key.ImportPkcs8PrivateKey(parts[0], out int read);
+            certificate = X509CertificateLoader.LoadCertificate(parts[1]);
+            ca = X509CertificateLoader.LoadCertificate(parts[2]);
+            using ECDsa? certified = certificate.GetECDsaPublicKey();
+            if (read != parts[0].Length || key.KeySize != 384 || certified is null
+                || !certified.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+            {
+                reason = "its attestation key is not a P-384 key matching its certificate";
+                key.Dispose();
+                certificate.Dispose();
+                ca.Dispose();
+                return false;
+            }
+
+            identity = new AttestationIdentity(key, certificate, ca);
+            reason = string.Empty;
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            key?.Dispose();
+            certificate?.Dispose();
+            ca?.Dispose();
+            reason = "its attestation key or certificates do not parse";
+            return false;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(parts[0]);
         }
     }
 

@@ -22,9 +22,6 @@ internal static class AttestationTokenBuilder
 
     public static readonly byte[] ImplementationId = SHA256.HashData(Encoding.ASCII.GetBytes(ImplementationText));
 
-    /// <summary>Returns the client id for a caller: its rpmsg source address negated (a non-secure caller), and −0x10000 for the RFC's driver at address 0.</summary>
-    public static int ClientId(uint source) => source == 0 ? -0x10000 : -(int)source;
-
     public static byte[] Build(AttestationIdentity identity, ReadOnlySpan<byte> nonce, int clientId, byte[] bootSeed, IReadOnlyList<TsimMeasurement> images, ReadOnlySpan<byte> extraClaims)
     {
         // Keys in canonical order (RFC 8949 §4.2.1: unsigned before negative, shorter before longer).

@@ -29,6 +29,10 @@ public sealed class TmelSimulatorProcessOptions
     /// <summary>Gets or sets the simulated device's fuses, as <see cref="TmelSimulatorOptions.Fuses"/>.</summary>
     public TsimFuses? Fuses { get; set; }
 
+    /// <summary>Gets or sets the directory the simulated device keeps its sealed state in (its hardware unique key, attestation identity, persistent keys, committed anti-rollback versions), as <see cref="TmelSimulatorOptions.StateDirectory"/>; one device for every subsystem served.</summary>
+    /// <value>Default <see langword="null"/>: nothing persists.</value>
+    public string? StateDirectory { get; set; }
+
     /// <summary>Gets or sets the QMP timeouts of the simulator's sides of the links.</summary>
     public QmpLinkOptions Link { get; set; } = new();
 }

@@ -6,8 +6,9 @@ using Tmel.Transport.Qmp;
 namespace Tmel.Simulator.Hosting;
 
 /// <summary>
-/// Serves a simulator directory: takes its lock, and per subsystem opens the TME-L side of the window and runs a
-/// <see cref="TmelSimulator"/> over it with the subsystem's SRAM. Stopping withdraws every service and takes every link down.
+/// Serves a simulator directory: takes its lock, creates one simulated device (with its state directory, when one is
+/// configured), and per subsystem opens the TME-L side of the window and runs a <see cref="TmelSimulator"/> for that
+/// subsystem of the device over it with the subsystem's SRAM. Stopping withdraws every service and takes every link down.
 /// </summary>
 internal sealed partial class TmelSimulatorProcessService(
     IOptions<TmelSimulatorProcessOptions> options,
@@ -18,6 +19,10 @@ internal sealed partial class TmelSimulatorProcessService(
     private readonly List<(QmpSharedMemoryMailbox Mailbox, TmelSimulator Simulator)> _subsystems = [];
     private readonly List<(QmpSharedMemoryMailbox Mailbox, RawMailboxEcho Echo)> _raw = [];
     private QmpProcessDirectory? _directory;
+    private SimulatedDevice? _device;
+
+    /// <summary>Gets the simulators serving the subsystems, in order (for tests).</summary>
+    internal IReadOnlyList<TmelSimulator> Simulators => [.. _subsystems.Select(s => s.Simulator)];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,6 +30,17 @@ internal sealed partial class TmelSimulatorProcessService(
         string[] subsystems = settings.Subsystems.Count == 0 ? ["apps"] : [.. settings.Subsystems];
         string[] all = settings.RawEchoSubsystem is { } raw ? [.. subsystems, raw] : subsystems;
         _directory = QmpProcessDirectory.Create(settings.Directory, all, settings.SramSize, settings.SramBusAddress);
+        try
+        {
+            _device = SimulatedDevice.Create(settings.Fuses, settings.StateDirectory, time, loggerFactory);
+        }
+        catch
+        {
+            _directory.Dispose();
+            _directory = null;
+            throw;
+        }
+
         if (settings.RawEchoSubsystem is { } rawName)
         {
             QmpSharedMemoryMailbox rawMailbox = _directory.OpenSimulatorMailbox(rawName, TimeProvider.System);
@@ -39,9 +55,11 @@ internal sealed partial class TmelSimulatorProcessService(
             {
                 simulator = new TmelSimulator(
                     mailbox,
-                    new TmelSimulatorOptions { Link = settings.Link, Fuses = settings.Fuses, SharedMemory = mailbox.CreateSharedMemoryRegion() },
+                    new TmelSimulatorOptions { Link = settings.Link, SharedMemory = mailbox.CreateSharedMemoryRegion() },
                     time,
-                    loggerFactory);
+                    loggerFactory,
+                    _device,
+                    _device.Subsystem(subsystem));
             }
             catch
             {
@@ -73,6 +91,8 @@ internal sealed partial class TmelSimulatorProcessService(
         }
 
         _raw.Clear();
+        _device?.Dispose();
+        _device = null;
         _directory?.Dispose();
         _directory = null;
         Log.Stopped(_logger);

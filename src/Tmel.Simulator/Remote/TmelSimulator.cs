@@ -46,58 +46,99 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     public const string CryptoChannel = "tmel-crypto";
 
     private readonly ILogger _logger;
+    private readonly SimulatedDevice _device;
+    private readonly bool _ownsDevice;
+    private readonly TmelSubsystem _subsystem;
+    private readonly MeasurementStore _measurements;
     private readonly ServiceEndpointLoop _echo;
-    private readonly MeasurementStore _measurements = new();
     private readonly ServiceEndpointLoop _imageAuth;
     private readonly ServiceEndpointLoop _attestation;
-    private readonly ServiceEndpointLoop _device;
+    private readonly ServiceEndpointLoop _deviceLoop;
     private readonly ServiceEndpointLoop _rfc;
-    private readonly AttestationIdentity _identity;
-    private readonly TsimFuses _fuses;
-    private readonly CryptoSubsystem _cryptoSubsystem;
+    private readonly CryptoService _cryptoService;
     private readonly ServiceEndpointLoop _crypto;
     private int _started;
+    private int _disposed;
 
     /// <summary>Creates the simulator on the remote side of a mailbox window; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="mailbox">The TME-L side's view of the window (owning offset 0x1000).</param>
-    /// <param name="options">Timeouts, tracing, the shared memory and the fuses; defaults when <see langword="null"/>.</param>
+    /// <param name="options">Timeouts, tracing, the shared memory, the fuses and the state directory; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for every timeout and the simulated time of certificate checks; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where the simulator logs; nowhere when <see langword="null"/>.</param>
+    /// <remarks>The simulator is one simulated device serving one subsystem, APPS, through this mailbox.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="mailbox"/> is <see langword="null"/>.</exception>
+    /// <exception cref="TmelStateDirectoryException"><see cref="TmelSimulatorOptions.StateDirectory"/> is held by another simulator, or cannot be created.</exception>
     public TmelSimulator(IQmpMailbox mailbox, TmelSimulatorOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        : this(mailbox, options, timeProvider, loggerFactory, device: null, subsystem: null)
+    {
+    }
+
+    /// <summary>Creates the simulator serving <paramref name="subsystem"/> of a shared <paramref name="device"/> (which the caller disposes), or, when <paramref name="device"/> is <see langword="null"/>, a device of its own serving APPS.</summary>
+    /// <param name="mailbox">The TME-L side of the subsystem's window.</param>
+    /// <param name="options">As for the public constructor; <see cref="TmelSimulatorOptions.Fuses"/> and <see cref="TmelSimulatorOptions.StateDirectory"/> are the device's, so they are ignored with a shared device.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="loggerFactory">Where the simulator logs.</param>
+    /// <param name="device">The device every subsystem of this process shares; <see langword="null"/> for a device of its own.</param>
+    /// <param name="subsystem">The subsystem this mailbox belongs to (registered with <paramref name="device"/>); APPS when <see langword="null"/>.</param>
+    internal TmelSimulator(IQmpMailbox mailbox, TmelSimulatorOptions? options, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, SimulatedDevice? device, TmelSubsystem? subsystem)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
         options ??= new TmelSimulatorOptions();
         loggerFactory ??= NullLoggerFactory.Instance;
         timeProvider ??= TimeProvider.System;
         _logger = loggerFactory.CreateLogger<TmelSimulator>();
-        SharedMemory = options.SharedMemory ?? new QmpSharedMemoryRegion();
-        Link = new QmpLink(mailbox, QmpRole.Remote, options.Link, timeProvider, loggerFactory, options.MailboxTrace);
-        Bus = new RpmsgBus(new QmpRpmsgTransport(Link, loggerFactory), null, timeProvider, loggerFactory);
+        _ownsDevice = device is null;
+        _device = device ?? SimulatedDevice.Create(options.Fuses, options.StateDirectory, timeProvider, loggerFactory);
+        try
+        {
+            _subsystem = subsystem ?? _device.Subsystem(TmelSubsystem.AppsName);
+            _measurements = _device.MeasurementsOf(_subsystem);
+            SharedMemory = options.SharedMemory ?? new QmpSharedMemoryRegion();
+            Link = new QmpLink(mailbox, QmpRole.Remote, options.Link, timeProvider, loggerFactory, options.MailboxTrace);
+            Bus = new RpmsgBus(new QmpRpmsgTransport(Link, loggerFactory), null, timeProvider, loggerFactory);
+        }
+        catch
+        {
+            if (_ownsDevice)
+            {
+                _device.Dispose();
+            }
+
+            throw;
+        }
+
         ILogger loopLogger = loggerFactory.CreateLogger<ServiceEndpointLoop>();
         ILogger responderLogger = loggerFactory.CreateLogger<TmelcomResponder>();
 
         // The diagnostic echo service answers every message with its own bytes.
         _echo = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), EchoChannel, static request => request.Payload, loopLogger);
 
-        // One fuse map for every service: image authentication checks it, the device service reads it, ARB commits raise it.
-        _fuses = CopyFuses(options.Fuses);
-        var antiRollback = new AntiRollbackStore(_fuses, _measurements);
-        _identity = AttestationIdentity.Create(timeProvider);
-        var imageAuth = new ImageAuthService(SharedMemory, _fuses, _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
-        var attestation = new AttestationService(SharedMemory, _identity, _measurements, loggerFactory.CreateLogger<AttestationService>());
-        var device = new DeviceService(SharedMemory, new FuseMap(_fuses, antiRollback), antiRollback, loggerFactory.CreateLogger<DeviceService>());
+        // One device for every service: image authentication checks its fuses, the device service reads them, ARB commits
+        // raise them; the images, the keys this mailbox sees and the attestation client id are this subsystem's.
+        var imageAuth = new ImageAuthService(SharedMemory, _device.Fuses, _measurements, timeProvider, loggerFactory.CreateLogger<ImageAuthService>());
+        var attestation = new AttestationService(SharedMemory, _device.Identity, _measurements, _device.BootSeed, _subsystem, loggerFactory.CreateLogger<AttestationService>());
+        var deviceService = new DeviceService(SharedMemory, _device.FuseMap, _device.AntiRollback, _measurements, loggerFactory.CreateLogger<DeviceService>());
+        _cryptoService = _device.CreateCryptoService(SharedMemory, _subsystem, loggerFactory.CreateLogger<CryptoService>());
         _imageAuth = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), ImageAuthChannel, new TmelcomResponder(imageAuth, responderLogger).Respond, loopLogger);
         _attestation = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), AttestationChannel, new TmelcomResponder(attestation, responderLogger).Respond, loopLogger);
-        _cryptoSubsystem = new CryptoSubsystem(SharedMemory, loggerFactory);
-        _crypto = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), CryptoChannel, new TmelcomResponder(_cryptoSubsystem.Apps, responderLogger).Respond, loopLogger);
-        _device = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), DeviceChannel, new TmelcomResponder(device, responderLogger).Respond, loopLogger);
+        _crypto = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), CryptoChannel, new TmelcomResponder(_cryptoService, responderLogger).Respond, loopLogger);
+        _deviceLoop = new ServiceEndpointLoop(Bus.CreateEndpoint(RpmsgAddress.Any), DeviceChannel, new TmelcomResponder(deviceService, responderLogger).Respond, loopLogger);
         _rfc = new ServiceEndpointLoop(
             Bus.CreateEndpoint(new RpmsgAddress(RfcAddress)),
             "tmelcom-rfc",
-            new TmelcomResponder(new RfcTmelcomService([imageAuth, attestation, device, _cryptoSubsystem.Apps], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
+            new TmelcomResponder(new RfcTmelcomService([imageAuth, attestation, deviceService, _cryptoService], loggerFactory.CreateLogger<RfcTmelcomService>()), responderLogger).Respond,
             loopLogger);
+        WatchLinkDown();
     }
+
+    /// <summary>Raised after the subsystem was reset because its link went down, with the software ids torn down (for tests).</summary>
+    internal event Action<IReadOnlyList<uint>>? SubsystemReset;
+
+    /// <summary>Gets the subsystem this simulator's mailbox belongs to.</summary>
+    internal TmelSubsystem Subsystem => _subsystem;
+
+    /// <summary>Gets the simulated device this simulator serves a subsystem of.</summary>
+    internal SimulatedDevice Device => _device;
 
     /// <summary>Gets the simulator's side of the QMP link.</summary>
     public QmpLink Link { get; }
@@ -108,16 +149,24 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     /// <summary>Gets the shared memory requests are read from and answered into; the application processor's side must use the same region.</summary>
     public QmpSharedMemoryRegion SharedMemory { get; }
 
-    /// <summary>Gets the measurements of the images currently authenticated, in software-id order (a copy; for attestation).</summary>
-    /// <remarks>A successful SEC_AUTH adds its image's measurement; SS_TEAR_DOWN of that software id removes it.</remarks>
+    /// <summary>Gets the measurements of the images this simulator's subsystem has authenticated, in software-id order (a copy; for attestation).</summary>
+    /// <remarks>A successful SEC_AUTH adds its image's measurement; SS_TEAR_DOWN of that software id removes it, and so does the subsystem's link going down.</remarks>
     public IReadOnlyList<TsimMeasurement> Measurements => _measurements.Snapshot();
 
     /// <summary>Gets the simulated device's attestation public key and its certificate chain (the key's certificate, then the device CA's).</summary>
-    /// <remarks>The key is created with the simulator and kept in memory for its life: a new simulator is a new device (docs/attestation.md).</remarks>
-    public AttestationPublicKey AttestationPublicKey => _identity.PublicKey;
+    /// <remarks>
+    /// The key is created on the device's first start. With <see cref="TmelSimulatorOptions.StateDirectory"/> it is kept there
+    /// sealed, so a restarted simulator is the same device with the same key; without one a new simulator is a new device
+    /// (docs/attestation.md, docs/device-state.md).
+    /// </remarks>
+    public AttestationPublicKey AttestationPublicKey => _device.Identity.PublicKey;
 
     /// <summary>Gets the committed anti-rollback versions by software id (a copy): the minimums image authentication enforces.</summary>
-    public IReadOnlyDictionary<uint, uint> AntiRollbackVersions => new Dictionary<uint, uint>(_fuses.MinimumAntiRollback);
+    public IReadOnlyDictionary<uint, uint> AntiRollbackVersions => _device.AntiRollback.Snapshot();
+
+    /// <summary>Gets the state files the simulator refused at start, each as "path: why" (tampered, truncated or unreadable); it runs without them.</summary>
+    /// <remarks>Empty without a <see cref="TmelSimulatorOptions.StateDirectory"/>. A refused file is moved aside to <c>NAME.refused</c> (docs/device-state.md).</remarks>
+    public IReadOnlyList<string> RefusedStateFiles => [.. _device.RefusedFiles.Select(f => f.ToString())];
 
     /// <summary>Announces the services; they reach the application processor as soon as (and every time) the channel connects.</summary>
     /// <param name="cancellationToken">Ends the wait for transmit room if the channel is already up.</param>
@@ -133,7 +182,7 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         await Bus.AnnounceAsync(_echo.Endpoint, EchoChannel, cancellationToken).ConfigureAwait(false);
         await Bus.AnnounceAsync(_imageAuth.Endpoint, ImageAuthChannel, cancellationToken).ConfigureAwait(false);
         await Bus.AnnounceAsync(_attestation.Endpoint, AttestationChannel, cancellationToken).ConfigureAwait(false);
-        await Bus.AnnounceAsync(_device.Endpoint, DeviceChannel, cancellationToken).ConfigureAwait(false);
+        await Bus.AnnounceAsync(_deviceLoop.Endpoint, DeviceChannel, cancellationToken).ConfigureAwait(false);
         await Bus.AnnounceAsync(_crypto.Endpoint, CryptoChannel, cancellationToken).ConfigureAwait(false);
         Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}, {AttestationChannel}, {DeviceChannel}, {CryptoChannel}; raw TMELCOM at address {RfcAddress}");
     }
@@ -142,27 +191,71 @@ public sealed partial class TmelSimulator : IAsyncDisposable
     /// <returns>A task that completes when the simulator stopped.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _imageAuth.DisposeAsync().ConfigureAwait(false);
         await _attestation.DisposeAsync().ConfigureAwait(false);
-        await _device.DisposeAsync().ConfigureAwait(false);
+        await _deviceLoop.DisposeAsync().ConfigureAwait(false);
         await _echo.DisposeAsync().ConfigureAwait(false);
         await _rfc.DisposeAsync().ConfigureAwait(false);
         await _crypto.DisposeAsync().ConfigureAwait(false);
-        _cryptoSubsystem.Dispose();
+        _cryptoService.Dispose();
         await Bus.DisposeAsync().ConfigureAwait(false);
-        _identity.Dispose();
+        if (_ownsDevice)
+        {
+            _device.Dispose();
+        }
     }
 
-    private static TsimFuses CopyFuses(TsimFuses? fuses) => fuses is null
-        ? new TsimFuses()
-        : new TsimFuses
+    /// <summary>
+    /// Resets the subsystem every time its link goes down (the client died, or re-negotiated the link): its images are torn
+    /// down as SS_TEAR_DOWN would, the other subsystems' stay. The bus arms a fresh token before it fires the old one, so
+    /// reading it again from the callback never misses the next link-down.
+    /// </summary>
+    private void WatchLinkDown()
+    {
+        while (Volatile.Read(ref _disposed) == 0)
         {
-            OemPkHash = (byte[])(fuses.OemPkHash ?? []).Clone(),
-            OemId = fuses.OemId,
-            ModelId = fuses.ModelId,
-            HwId = fuses.HwId,
-            MinimumAntiRollback = new Dictionary<uint, uint>(fuses.MinimumAntiRollback ?? new Dictionary<uint, uint>()),
-        };
+            CancellationToken linkDown = Bus.LinkDown;
+            if (!linkDown.IsCancellationRequested)
+            {
+                linkDown.UnsafeRegister(static state => ((TmelSimulator)state!).OnLinkDown(), this);
+                return;
+            }
+
+            // Fired between the read and now: a link-down nobody handled yet (or the bus is going away: the loop ends on _disposed).
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            ResetSubsystem();
+            if (Bus.LinkDown == linkDown)
+            {
+                return;
+            }
+        }
+    }
+
+    private void OnLinkDown()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        ResetSubsystem();
+        WatchLinkDown();
+    }
+
+    private void ResetSubsystem()
+    {
+        IReadOnlyList<uint> removed = _device.ResetSubsystem(_subsystem);
+        SubsystemReset?.Invoke(removed);
+    }
 
     private static partial class Log
     {

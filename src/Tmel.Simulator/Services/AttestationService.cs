@@ -25,15 +25,24 @@ internal sealed partial class AttestationService : ITmelcomHandler
     private readonly IRpmsgSharedMemory _memory;
     private readonly AttestationIdentity _identity;
     private readonly MeasurementStore _measurements;
-    private readonly byte[] _bootSeed = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _bootSeed;
+    private readonly TmelSubsystem _subsystem;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
 
-    public AttestationService(IRpmsgSharedMemory memory, AttestationIdentity identity, MeasurementStore measurements, ILogger logger)
+    /// <param name="memory">The shared memory the structs and buffers live in.</param>
+    /// <param name="identity">The device's attestation identity.</param>
+    /// <param name="measurements">The images the subsystem this service answers has authenticated: the token's software components.</param>
+    /// <param name="bootSeed">The device's boot seed (one per simulated boot).</param>
+    /// <param name="subsystem">The subsystem whose mailbox this service answers: the token's client id.</param>
+    /// <param name="logger">The logger.</param>
+    public AttestationService(IRpmsgSharedMemory memory, AttestationIdentity identity, MeasurementStore measurements, byte[] bootSeed, TmelSubsystem subsystem, ILogger logger)
     {
         _memory = memory;
         _identity = identity;
         _measurements = measurements;
+        _bootSeed = bootSeed;
+        _subsystem = subsystem;
         _logger = logger;
     }
 
@@ -181,7 +190,7 @@ internal sealed partial class AttestationService : ITmelcomHandler
         }
 
         TmelcomBuffer output = message.Response;
-        byte[] token = AttestationTokenBuilder.Build(_identity, nonce, AttestationTokenBuilder.ClientId(source), _bootSeed, _measurements.Snapshot(), extra);
+        byte[] token = AttestationTokenBuilder.Build(_identity, nonce, _subsystem.ClientId(source), _bootSeed, _measurements.Snapshot(), extra);
         if (output.Length < token.Length)
         {
             return Refused(What, TmelStatus.BadParameter, $"the response buffer holds {output.Length} bytes; the token is {token.Length}");

@@ -31,14 +31,21 @@ internal sealed partial class DeviceService : ITmelcomHandler
     private readonly IRpmsgSharedMemory _memory;
     private readonly FuseMap _fuses;
     private readonly AntiRollbackStore _antiRollback;
+    private readonly MeasurementStore _measurements;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
 
-    public DeviceService(IRpmsgSharedMemory memory, FuseMap fuses, AntiRollbackStore antiRollback, ILogger logger)
+    /// <param name="memory">The shared memory the structs and buffers live in.</param>
+    /// <param name="fuses">The device's fuse map.</param>
+    /// <param name="antiRollback">The device's committed anti-rollback versions.</param>
+    /// <param name="measurements">The images the subsystem this service answers has authenticated: what its commits commit.</param>
+    /// <param name="logger">The logger.</param>
+    public DeviceService(IRpmsgSharedMemory memory, FuseMap fuses, AntiRollbackStore antiRollback, MeasurementStore measurements, ILogger logger)
     {
         _memory = memory;
         _fuses = fuses;
         _antiRollback = antiRollback;
+        _measurements = measurements;
         _logger = logger;
     }
 
@@ -201,7 +208,7 @@ internal sealed partial class DeviceService : ITmelcomHandler
                     swIds[i] = BinaryPrimitives.ReadUInt32LittleEndian(list[(i * 4)..]);
                 }
 
-                string? why = _antiRollback.Commit(swIds);
+                string? why = _antiRollback.Commit(swIds, _measurements);
                 status = why is null ? TmelStatus.Success : Refused("UPDATE_ARB_VER_SWID_LIST", TmelStatus.BadParameter, why);
                 if (why is null)
                 {

@@ -31,6 +31,9 @@ internal static class ImageAuthErrors
     /// <summary>TMEL_BUSY: the software id is already authenticated; tear it down first.</summary>
     public const uint AlreadyAuthenticated = 0x1008;
 
+    /// <summary>TMEL_BUSY: the subsystem already has <see cref="MeasurementStore.MaxImages"/> images authenticated; tear one down first.</summary>
+    public const uint TooManyImages = 0x1009;
+
     /// <summary>GENERIC: the verifier itself failed (a simulator bug).</summary>
     public const uint Internal = 0x10FF;
 }

@@ -156,6 +156,11 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
             return Refused(swId, TmelStatus.Busy, ImageAuthErrors.AlreadyAuthenticated, "the software id is already authenticated; tear it down first");
         }
 
+        if (_measurements.Count >= MeasurementStore.MaxImages)
+        {
+            return Refused(swId, TmelStatus.Busy, ImageAuthErrors.TooManyImages, $"the subsystem has {MeasurementStore.MaxImages} images authenticated; tear one down first");
+        }
+
         TmelcomBuffer elf = request.ElfBuffer;
         if (elf.Length is 0 or > MaxMetadataLength)
         {
@@ -204,7 +209,12 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
             return new SecAuthResponse(0, 0, 0, result.ExtendedError, (uint)result.Status);
         }
 
-        _measurements.TryAdd(result.Measurement!);
+        if (!_measurements.TryAdd(result.Measurement!))
+        {
+            // Another request of this subsystem took the last place (or the sw_id) meanwhile.
+            return Refused(swId, TmelStatus.Busy, ImageAuthErrors.TooManyImages, "the image could not be recorded: the sw_id came up meanwhile or the subsystem is at its image limit");
+        }
+
         Log.Authenticated(_logger, swId, result.EntryAddress, result.FirstSegmentAddress, result.FirstSegmentLength);
         return new SecAuthResponse(result.FirstSegmentAddress, result.FirstSegmentLength, result.EntryAddress, 0, 0);
     }

@@ -192,7 +192,7 @@ public class AttestationStackTests
     }
 
     [Fact]
-    public async Task AddressZero_Attestation_ClientIdNamesTheRfcDriver()
+    public async Task AddressZero_Attestation_ClientIdNamesAppsAndTheRfcDriver()
     {
         await using StackRig rig = await StackRig.StartAsync(Ct);
         await using TmelcomAddressZeroClient rfc = TmelcomAddressZeroClient.Create(rig.Bus, rig.SharedMemory);
@@ -202,7 +202,8 @@ public class AttestationStackTests
         using X509Certificate2 leaf = key.LoadCertificates()[0];
         AttestationClaims claims = AttestationTokenVerifier.Verify(await rfc.Attestation.AttestAsync(nonce, cancellationToken: Ct), leaf, nonce);
 
-        Assert.Equal(-0x10000, claims.ClientId);
+        // APPS is subsystem 3; the RFC's driver sends from address 0 (docs/subsystem-identity.md).
+        Assert.Equal(-0x30000, claims.ClientId);
     }
 
     [Fact]

@@ -78,13 +78,6 @@ public sealed class AttestationTokenBuilderTests : IDisposable
         Assert.Equal(new byte[48], Assert.Single(claims.SoftwareComponents).MeasurementValue);
     }
 
-    [Theory]
-    [InlineData(0u, -0x10000)]
-    [InlineData(1024u, -1024)]
-    [InlineData(0xFFFEu, -0xFFFE)]
-    public void ClientId_IsTheSourceNegated_AddressZeroIsTheRfcDriver(uint source, int clientId) =>
-        Assert.Equal(clientId, AttestationTokenBuilder.ClientId(source));
-
     private byte[] Build(byte[] extra) => AttestationTokenBuilder.Build(
         _identity,
         new byte[48],

@@ -34,4 +34,19 @@ public class MeasurementStoreTests
         Assert.False(store.IsAuthenticated(0x0D));
         Assert.Empty(store.Snapshot());
     }
+
+    [Fact]
+    public void TryAdd_PastMaxImages_IsRefused_RemoveAllFreesThem()
+    {
+        var store = new MeasurementStore();
+        for (uint swId = 0; swId < MeasurementStore.MaxImages; swId++)
+        {
+            Assert.True(store.TryAdd(Measurement(swId)));
+        }
+
+        Assert.False(store.TryAdd(Measurement(1000)));
+        Assert.Equal(MeasurementStore.MaxImages, store.RemoveAll().Count);
+        Assert.Equal(0, store.Count);
+        Assert.True(store.TryAdd(Measurement(1000)));
+    }
 }

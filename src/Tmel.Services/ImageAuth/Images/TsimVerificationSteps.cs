@@ -96,6 +96,7 @@ internal static class TsimVerificationSteps
         0x1006 => (Request, "a region is not inside one shared-memory buffer"),
         0x1007 => (Request, "relocate is neither 0 nor 1, or is 1 without a region list"),
         0x1008 => (Request, "the software id is already authenticated; tear it down first"),
+        0x1009 => (Request, "the subsystem has as many images authenticated as it may; tear one down first"),
         0x10FF => (Request, "the verifier itself failed (a simulator bug)"),
         _ => ("unknown", $"extended error 0x{extendedError:X} is not one of TME-L's codes in docs/image-auth.md"),
     };

@@ -17,7 +17,7 @@ internal sealed partial class CryptoService
 
     private KmClearMessage Clear(KmClearMessage m)
     {
-        TmeStatus status = _keys.TryRemove(_owner, m.KeyId) ? TmeStatus.Success : TmeStatus.InvalidInput;
+        TmeStatus status = _keys.Remove(_owner, m.KeyId);
         Log.Answered(_logger, "KM_CLEAR", status);
         return m with { Status = (uint)status, Sequencer = Sequencer(status) };
     }

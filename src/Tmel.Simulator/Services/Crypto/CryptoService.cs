@@ -57,7 +57,8 @@ internal sealed partial class CryptoService : ITmelcomHandler, IDisposable
     {
         _memory = memory;
         _keys = keys;
-        _hardwareKeys = hardwareKeys.ToDictionary(p => p.Key, p => p.Value);
+        // A copy of each key: this service zeroes its copies when disposed, whoever else holds the originals.
+        _hardwareKeys = hardwareKeys.ToDictionary(p => p.Key, p => (byte[])p.Value.Clone());
         _owner = owner;
         _lock = sync;
         _logger = logger;

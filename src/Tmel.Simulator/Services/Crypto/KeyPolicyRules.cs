@@ -19,6 +19,18 @@ internal static class KeyPolicyRules
     public const uint EccFamilyNist = 0;
     public const uint EccFamilyBrainpool = 8;
 
+    /// <summary>
+    /// The KWC (wrapping constraints, high bits 1-4) class that makes a key persistent: 2, KWK_STORAGE (high word bit 2).
+    /// §4.3 has no "persistent" field; a key TME-L may wrap with its storage key-wrapping key is a key it may keep in
+    /// storage. With a state directory such a key is kept sealed across restarts; every other key (and every key without a
+    /// state directory) lives until KM_CLEAR or the simulator stops, as in TME-L's key table (docs/device-state.md; the
+    /// same bit <c>TmeKeyPolicyBuilder.Persistent()</c> and <c>tmel crypto</c> set).
+    /// </summary>
+    public const uint PersistentWrapClass = 2;
+
+    /// <summary>Whether a key of this policy is persistent (KWC includes <see cref="PersistentWrapClass"/>).</summary>
+    public static bool IsPersistent(TmeKeyPolicy policy) => (policy.WrapConstraints & PersistentWrapClass) != 0;
+
     /// <summary>Policy versions accepted: A1's 3 and the clients' 4 (§7).</summary>
     public static bool IsKnownVersion(TmeKeyPolicy policy) => policy.Version is 3 or 4;
 
