@@ -12,6 +12,7 @@ internal sealed class SimulatorProcess : IAsyncDisposable
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _stderr = new();
     private readonly Lock _stderrLock = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _stderrWaiters = [];
 
     private SimulatorProcess(Process process) => _process = process;
 
@@ -47,6 +48,8 @@ internal sealed class SimulatorProcess : IAsyncDisposable
                     {
                         child._stderr.AppendLine(e.Data);
                     }
+
+                    child._stderrWaiters.RemoveAll(w => e.Data.Contains(w.Text, StringComparison.Ordinal) && w.Seen.TrySetResult());
                 }
             }
         };
@@ -75,6 +78,19 @@ internal sealed class SimulatorProcess : IAsyncDisposable
                 return _stderr.ToString();
             }
         }
+    }
+
+    /// <summary>Waits until a line of its standard error (its log) contains <paramref name="text"/>; lines written before this call do not count.</summary>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public Task WaitForStandardErrorAsync(string text, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stderrLock)
+        {
+            _stderrWaiters.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(timeout, time, cancellationToken);
     }
 
     /// <summary>Asks it to stop (SIGTERM) and waits up to <paramref name="grace"/>; kills it after that. Returns its exit code, or null if it had to be killed.</summary>

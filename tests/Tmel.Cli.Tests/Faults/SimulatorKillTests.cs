@@ -51,7 +51,7 @@ public sealed class SimulatorKillTests : IDisposable
         QmpLink link = host.Services.GetRequiredService<QmpLink>();
         HealthCheckService health = host.Services.GetRequiredService<HealthCheckService>();
 
-        var stream = new EchoStream(echo, limit.Token);
+        var stream = new EchoStream(echo, s_bound, limit.Token);
         for (int i = 0; i < 10; i++)
         {
             Assert.True(await stream.EchoOnceAsync(), string.Join("; ", stream.Failures));
@@ -123,78 +123,5 @@ public sealed class SimulatorKillTests : IDisposable
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         token.Register(() => cancelled.TrySetResult());
         return cancelled.Task;
-    }
-
-    /// <summary>Sequential 24-byte echoes, each carrying its own sequence number; a completed echo must return exactly its own bytes.</summary>
-    private sealed class EchoStream(EchoDriver driver, CancellationToken cancellationToken)
-    {
-        private readonly TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _succeeded;
-        private int _sequence;
-        private int _target = int.MaxValue;
-        private long _restartedAt;
-
-        public int Succeeded => Volatile.Read(ref _succeeded);
-
-        public int SucceededAfterRestart { get; private set; }
-
-        public TimeSpan? RecoveryTime { get; private set; }
-
-        /// <summary>Gets the timestamp of the first echo that succeeded after <see cref="MarkRestarted"/>.</summary>
-        public long FirstEchoAfterRestart { get; private set; }
-
-        public List<string> Failures { get; } = [];
-
-        public void MarkRestarted() => Volatile.Write(ref _restartedAt, TimeProvider.System.GetTimestamp());
-
-        public Task WaitForSuccessesAsync(int count)
-        {
-            Volatile.Write(ref _target, count);
-            return Succeeded >= count ? Task.CompletedTask : _progress.Task.WaitAsync(s_bound, cancellationToken);
-        }
-
-        public async Task<int> RunUntilAsync(Func<Task<bool>> done)
-        {
-            while (!await done())
-            {
-                await EchoOnceAsync();
-            }
-
-            return Succeeded;
-        }
-
-        public async Task<bool> EchoOnceAsync()
-        {
-            byte[] request = new byte[24];
-            BinaryPrimitives.WriteInt32LittleEndian(request, ++_sequence);
-            Random.Shared.NextBytes(request.AsSpan(4));
-            try
-            {
-                EchoClient client = await driver.WaitForClientAsync(s_bound, TimeProvider.System, cancellationToken);
-                byte[] reply = await client.EchoAsync(request, cancellationToken);
-                Assert.Equal(request, reply);
-                Interlocked.Increment(ref _succeeded);
-                long restarted = Volatile.Read(ref _restartedAt);
-                if (restarted != 0)
-                {
-                    RecoveryTime ??= TimeProvider.System.GetElapsedTime(restarted);
-                    FirstEchoAfterRestart = FirstEchoAfterRestart == 0 ? TimeProvider.System.GetTimestamp() : FirstEchoAfterRestart;
-                    SucceededAfterRestart++;
-                }
-
-                if (Succeeded >= Volatile.Read(ref _target))
-                {
-                    _progress.TrySetResult();
-                }
-
-                return true;
-            }
-            catch (RpmsgException ex)
-            {
-                // Typed: the link went down, the device went away, or no reply in time. Anything else fails the test.
-                Failures.Add($"{ex.GetType().Name}({ex.Error})");
-                return false;
-            }
-        }
     }
 }
