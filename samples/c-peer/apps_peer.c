@@ -50,6 +50,7 @@ static uint8_t rx[64];            /* a name-service announcement being reassembl
 static size_t rx_length;
 static uint32_t rx_reserved;
 static int have_reply;
+static int announced;               /* name-service announcements taken so far */
 static int delivered;              /* the TME-L flipped rx_done for our request */
 static uint8_t reply[24];
 
@@ -123,6 +124,7 @@ static int take_fragment(void)
             char name[33] = {0};
             memcpy(name, rx, 32);
             printf("announced: %s at %u (%s)\n", name, le32(rx + 32), le32(rx + 36) ? "destroy" : "create");
+            announced++;
         } else {
             printf("ignored: an rpmsg message of %zu B from %u to %u\n", rx_length, rx_reserved & 0xFFFFu, rx_reserved >> 16);
         }
@@ -144,6 +146,7 @@ static int wait_until(int (*done)(void), double timeout_ms)
     return 1;
 }
 
+static int two_announced(void) { return announced >= 2; }
 static int peer_link_ack_clear(void) { return !(peer_descriptor() & LINK_STATE_ACK); }
 static int peer_link_up(void) { return (peer_descriptor() & LINK_STATE) != 0; }
 static int peer_channel_open(void) { uint32_t p = peer_descriptor(); return (p & CH_STATE) && (p & CH_STATE_ACK); }
@@ -254,6 +257,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < 24; i++)
         printf(" %02X", reply[i]);
     printf("\nreply: uid 0x%02X%02X response %d status %u\n", reply[1], reply[2], (int8_t)reply[3], le32(reply + 12));
+
+    /* The TME-L announces its services on its own schedule, possibly after the reply: take the first two (bounded). */
+    (void)wait_until(two_announced, 5000);
 
     /* Let the TME-L see that we consumed its reply (its rx_done_ack) before closing, or it cannot tell whether the
        reply arrived. Then close the channel (local close), wait for the ack, and take the link down. */

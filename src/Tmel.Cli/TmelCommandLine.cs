@@ -17,6 +17,7 @@ internal static class TmelCommandLine
             AttestCommand.Create(),
             DeviceCommand.Create(),
             Commands.Crypto.CryptoCommand.Create(),
+            ScribbleCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

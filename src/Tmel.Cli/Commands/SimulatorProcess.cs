@@ -8,10 +8,16 @@ namespace Tmel.Cli.Commands;
 /// </summary>
 internal sealed class SimulatorProcess : IAsyncDisposable
 {
+    /// <summary>The most standard output lines kept.</summary>
+    public const int MaxOutputLines = 100_000;
+
     private readonly Process _process;
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _stderr = new();
     private readonly Lock _stderrLock = new();
+    private readonly List<(string Text, TaskCompletionSource Seen)> _stderrWaiters = [];
+    private readonly List<string> _stdout = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _stdoutWaiters = [];
 
     private SimulatorProcess(Process process) => _process = process;
 
@@ -32,9 +38,24 @@ internal sealed class SimulatorProcess : IAsyncDisposable
         var child = new SimulatorProcess(process);
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data?.StartsWith(SimulatorCommand.ReadyPrefix, StringComparison.Ordinal) == true)
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            if (e.Data.StartsWith(SimulatorCommand.ReadyPrefix, StringComparison.Ordinal))
             {
                 child._ready.TrySetResult(e.Data);
+            }
+
+            lock (child._stderrLock)
+            {
+                if (child._stdout.Count < MaxOutputLines)
+                {
+                    child._stdout.Add(e.Data);
+                }
+
+                child._stdoutWaiters.RemoveAll(w => w.Match(e.Data) && w.Seen.TrySetResult());
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -47,6 +68,8 @@ internal sealed class SimulatorProcess : IAsyncDisposable
                     {
                         child._stderr.AppendLine(e.Data);
                     }
+
+                    child._stderrWaiters.RemoveAll(w => e.Data.Contains(w.Text, StringComparison.Ordinal) && w.Seen.TrySetResult());
                 }
             }
         };
@@ -75,6 +98,50 @@ internal sealed class SimulatorProcess : IAsyncDisposable
                 return _stderr.ToString();
             }
         }
+    }
+
+    /// <summary>Gets the lines it wrote on standard output so far (its serving line, and the console exporter's telemetry when
+    /// it was started with <c>--Tmel:Telemetry:Exporter=console</c>); the first <see cref="MaxOutputLines"/> are kept.</summary>
+    public IReadOnlyList<string> StandardOutputLines
+    {
+        get
+        {
+            lock (_stderrLock)
+            {
+                return [.. _stdout];
+            }
+        }
+    }
+
+    /// <summary>Waits until a line of its standard output matches <paramref name="match"/> (lines already written count).</summary>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public Task WaitForStandardOutputAsync(Func<string, bool> match, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stderrLock)
+        {
+            if (_stdout.Any(match))
+            {
+                return Task.CompletedTask;
+            }
+
+            _stdoutWaiters.Add((match, seen));
+        }
+
+        return seen.Task.WaitAsync(timeout, time, cancellationToken);
+    }
+
+    /// <summary>Waits until a line of its standard error (its log) contains <paramref name="text"/>; lines written before this call do not count.</summary>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public Task WaitForStandardErrorAsync(string text, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stderrLock)
+        {
+            _stderrWaiters.Add((text, seen));
+        }
+
+        return seen.Task.WaitAsync(timeout, time, cancellationToken);
     }
 
     /// <summary>Asks it to stop (SIGTERM) and waits up to <paramref name="grace"/>; kills it after that. Returns its exit code, or null if it had to be killed.</summary>

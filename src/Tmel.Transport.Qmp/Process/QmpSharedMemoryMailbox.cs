@@ -25,13 +25,20 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
     /// <summary>The default most spin rounds a waiter polls before it blocks.</summary>
     public const int DefaultMaxSpinRounds = 256;
 
+    /// <summary>How often a side checks that its own mailbox in the window still holds what it last wrote.</summary>
+    internal static readonly TimeSpan OwnMailboxCheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly QmpMappedFile _window;
     private readonly QmpMappedFile _sram;
     private readonly QmpSocketDoorbell _doorbell;
     private readonly FileStream? _clientLock;
     private readonly Func<bool> _peerChanged;
+    private readonly Lock _ownLock = new();
+    private readonly byte[] _lastOwn = new byte[QmpMailboxLayout.MailboxSize];
+    private ITimer? _ownCheck;
     private uint _lastPeerDescriptor;
-    private int _disposed;
+    private long _ownMailboxResets;
+    private bool _disposed;
 
     private QmpSharedMemoryMailbox(QmpRole role, QmpProcessSubsystemLayout subsystem, QmpMappedFile window, QmpMappedFile sram, QmpSocketDoorbell doorbell, FileStream? clientLock)
     {
@@ -61,6 +68,12 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
 
     /// <summary>Gets how many rings to the peer were dropped because nobody was bound at its socket or its queue was full.</summary>
     public long DroppedRings => _doorbell.DroppedRings;
+
+    /// <summary>
+    /// Gets how many times this side found its own mailbox overwritten by another writer (a contract violation: each side
+    /// writes only its own) and reset the link by clearing it; see <see cref="CheckOwnMailbox"/>.
+    /// </summary>
+    public long OwnMailboxResets => Interlocked.Read(ref _ownMailboxResets);
 
     /// <summary>
     /// Attaches the APPS side to a running simulator: reads and checks <c>DIR/layout.json</c>, maps the subsystem's window and
@@ -104,8 +117,35 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
             throw new ArgumentOutOfRangeException(nameof(mailbox), mailbox.Length, $"A mailbox is exactly {QmpMailboxLayout.MailboxSize} bytes.");
         }
 
-        mailbox[QmpMailboxLayout.PayloadOffset..].CopyTo(Window[(OwnOffset + QmpMailboxLayout.PayloadOffset)..]);
-        Volatile.Write(ref Word(OwnOffset), BinaryPrimitives.ReadUInt32LittleEndian(mailbox));
+        lock (_ownLock)
+        {
+            mailbox.CopyTo(_lastOwn);
+            StoreOwnLocked(mailbox);
+        }
+    }
+
+    /// <summary>
+    /// Checks that this side's mailbox in the window still holds what this side last wrote. If another process wrote into
+    /// it, the peer may have read anything (a toggle it acknowledged, a level), and restoring the old word could replay a
+    /// fragment; so this side clears its mailbox and rings instead, the reset of docs/attach-a-peer.md: the peer resets its
+    /// side, and both links re-negotiate through their normal paths. Runs every <see cref="OwnMailboxCheckInterval"/>.
+    /// </summary>
+    /// <returns>True when the mailbox had been overwritten and was cleared.</returns>
+    internal bool CheckOwnMailbox()
+    {
+        lock (_ownLock)
+        {
+            if (_disposed || Window.Slice(OwnOffset, QmpMailboxLayout.MailboxSize).SequenceEqual(_lastOwn))
+            {
+                return false;
+            }
+
+            Array.Clear(_lastOwn);
+            StoreOwnLocked(_lastOwn);
+            Interlocked.Increment(ref _ownMailboxResets);
+            _doorbell.Ring();
+            return true;
+        }
     }
 
     /// <inheritdoc/>
@@ -125,11 +165,17 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
     /// <summary>Detaches: closes the doorbell socket (deleting its file), unmaps the files and releases the client lock.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        lock (_ownLock)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
         }
 
+        _ownCheck?.Dispose();
         _doorbell.Dispose();
         ((IDisposable)_window).Dispose();
         ((IDisposable)_sram).Dispose();
@@ -194,6 +240,7 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
                 mailbox.AwaitResetAcknowledged(time);
             }
 
+            mailbox._ownCheck = time.CreateTimer(static state => ((QmpSharedMemoryMailbox)state!).CheckOwnMailbox(), mailbox, OwnMailboxCheckInterval, OwnMailboxCheckInterval);
             return mailbox;
         }
         catch
@@ -242,6 +289,13 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
     }
 
     private Span<byte> Window => _window.GetSpan();
+
+    /// <summary>Bytes 4..31 first, then the descriptor with release semantics, as the contract asks of every writer.</summary>
+    private void StoreOwnLocked(ReadOnlySpan<byte> mailbox)
+    {
+        mailbox[QmpMailboxLayout.PayloadOffset..].CopyTo(Window[(OwnOffset + QmpMailboxLayout.PayloadOffset)..]);
+        Volatile.Write(ref Word(OwnOffset), BinaryPrimitives.ReadUInt32LittleEndian(mailbox));
+    }
 
     private ref uint Word(int offset) => ref Unsafe.As<byte, uint>(ref Window[offset]);
 

@@ -92,7 +92,7 @@ public sealed class QmpLinkHostedServiceTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task PeerReset_WhileConnected_Recovering_ThenConnectedAgain()
+    public async Task PeerReset_WhileConnected_RecoveringAndUnhealthy_ThenConnectedAgainAndHealthy()
     {
         QmpLink first = StartRemote();
         await StartAsync();
@@ -104,8 +104,8 @@ public sealed class QmpLinkHostedServiceTests : IAsyncDisposable
         Assert.Equal("QMP channel lost (now LinkNegotiation); recovering.", lost.Message);
         Assert.Equal(QmpLinkStatus.Recovering, _service.Status);
         HealthCheckResult recovering = await CheckHealthAsync();
-        Assert.Equal(HealthStatus.Degraded, recovering.Status);
-        Assert.Equal("QMP channel lost; recovering.", recovering.Description);
+        Assert.Equal(HealthStatus.Unhealthy, recovering.Status);
+        Assert.Equal("QMP channel lost (link LinkNegotiation); recovering.", recovering.Description);
 
         StartRemote();
         Assert.Equal("QMP link up: channel connected again.", (await WaitForLogAsync(2100, 2)).Message);
@@ -114,7 +114,7 @@ public sealed class QmpLinkHostedServiceTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task PeerGone_RecoveryAttemptsFail_StatusStaysRecovering_AndCounts()
+    public async Task PeerGone_RecoveryAttemptsFail_StatusStaysRecovering_Unhealthy_AndCounts()
     {
         QmpLink first = StartRemote();
         await StartAsync();
@@ -131,7 +131,31 @@ public sealed class QmpLinkHostedServiceTests : IAsyncDisposable
         Assert.Contains("The channel did not open within 1000 ms.", failed.Message, StringComparison.Ordinal);
         Assert.Equal(QmpLinkStatus.Recovering, _service.Status);
         Assert.Equal(1, _service.FailedAttempts);
-        Assert.Equal(HealthStatus.Degraded, (await CheckHealthAsync()).Status);
+        Assert.Equal(HealthStatus.Unhealthy, (await CheckHealthAsync()).Status);
+    }
+
+    [Fact]
+    public async Task HealthCheck_PeerBackWhileTheServiceWaitsOutItsRetryDelay_HealthyByTheLinksOwnState()
+    {
+        QmpLink first = StartRemote();
+        await StartAsync();
+        await WaitForLogAsync(2100, 1);
+        await first.DisposeAsync();
+        await WaitForLogAsync(2102, 1);
+        await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(1000));
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        await WaitForLogAsync(2101, 1);
+        Assert.Equal(HealthStatus.Unhealthy, (await CheckHealthAsync()).Status);
+
+        // A new peer: the link re-negotiates and reopens by itself while the service's 100 ms retry delay has not run out.
+        StartRemote();
+        await _local.WaitForChannelAsync(Ct);
+
+        Assert.Equal(QmpLinkStatus.Recovering, _service.Status);
+        HealthCheckResult health = await CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal("Recovering", health.Data["status"]);
+        Assert.Equal("ChannelConnected", health.Data["state"]);
     }
 
     [Fact]

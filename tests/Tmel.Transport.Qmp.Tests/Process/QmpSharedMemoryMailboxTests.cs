@@ -288,6 +288,31 @@ public sealed class QmpSharedMemoryMailboxTests : IDisposable
         Assert.Equal(default, simulator.TakePeerSenderContext());
     }
 
+    [Fact]
+    public void CheckOwnMailbox_OverwrittenByAnotherWriter_ClearsIt_ThePeerReadsAReset_AndCounts()
+    {
+        QmpProcessDirectory dir = Own(QmpProcessDirectory.Create(_dir.Path, ["apps"]));
+        QmpSharedMemoryMailbox simulator = Own(dir.OpenSimulatorMailbox("apps"));
+        QmpSharedMemoryMailbox client = Own(QmpSharedMemoryMailbox.AttachClient(_dir.Path));
+        client.WriteOwn(Mailbox(0x0018_004F));
+        Assert.False(client.CheckOwnMailbox());
+
+        // A third party writes into the client's mailbox (offset 0x0000).
+        using (var window = new FileStream(_dir["apps/window"], FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            window.Write(Convert.FromHexString("DEADBEEF" + new string('5', 56)));
+        }
+
+        Assert.True(client.CheckOwnMailbox());
+        Assert.Equal(new byte[32], ReadShared(_dir["apps/window"]).AsSpan(0, 32).ToArray());
+        byte[] seen = new byte[32];
+        simulator.ReadPeer(seen);
+        Assert.Equal(0u, BitConverter.ToUInt32(seen));
+        Assert.Equal(1, client.OwnMailboxResets);
+        Assert.False(client.CheckOwnMailbox());
+        Assert.Equal(0, simulator.OwnMailboxResets);
+    }
+
     private static byte[] Mailbox(uint descriptor)
     {
         byte[] mailbox = new byte[32];

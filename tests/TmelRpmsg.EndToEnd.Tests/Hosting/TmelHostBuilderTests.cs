@@ -92,7 +92,7 @@ public class TmelHostBuilderTests
     }
 
     [Fact]
-    public async Task RemoteReset_MidRun_HealthDegradedThenHealthy_EchoClientReboundAndWorks()
+    public async Task RemoteReset_MidRun_HealthUnhealthyThenHealthy_EchoClientReboundAndWorks()
     {
         await using TestHost host = TestHost.Build();
         EchoClient before = await host.StartAndGetEchoClientAsync(Ct);
@@ -104,7 +104,7 @@ public class TmelHostBuilderTests
         await first.DisposeAsync();
         await host.WaitForLogAsync(2102, 1, Ct);
         HealthReport recovering = await host.CheckHealthAsync(Ct);
-        Assert.Equal(HealthStatus.Degraded, recovering.Status);
+        Assert.Equal(HealthStatus.Unhealthy, recovering.Status);
         Assert.Equal("Recovering", recovering.Entries[QmpBuilderExtensions.HealthCheckName].Data["status"]);
         await WhenCancelled(before.Device.Removed).WaitAsync(Ct);
         await Assert.ThrowsAnyAsync<RpmsgException>(() => before.EchoAsync(new byte[] { 3 }, Ct));
