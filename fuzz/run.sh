@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# fuzz/run.sh TARGET SECONDS: coverage-guided fuzzing of one target with SharpFuzz + AFL++ (fuzz/README.md).
+# fuzz/run.sh TARGET SECONDS [EXECUTIONS]: coverage-guided fuzzing of one target with SharpFuzz + AFL++ (fuzz/README.md).
 # Installs what is missing (afl++ via apt-get, the SharpFuzz.CommandLine dotnet tool), builds the fuzz project,
 # instruments the assemblies under test with `sharpfuzz`, runs afl-fuzz for SECONDS, and prints executions, crashes
 # and hangs. Findings stay in fuzz/out/findings/TARGET (not committed); a crash found is copied to
-# fuzz/out/crashes/TARGET for turning into a regression input (fuzz/regressions/TARGET/).
+# fuzz/out/crashes/TARGET for turning into a regression input (fuzz/regressions/TARGET/). With EXECUTIONS, afl-fuzz
+# also stops once it made about that many executions. FUZZ_NO_BUILD=1 reuses the last build (runs of several targets).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 target="${1:-}"
 seconds="${2:-}"
+executions="${3:-}"
 if [ -z "$target" ] || [ -z "$seconds" ]; then
   echo "usage: fuzz/run.sh TARGET SECONDS   (TARGET: one of the folders in fuzz/corpus/)" >&2
   exit 2
@@ -35,8 +37,10 @@ fi
 # 2. Build into a fresh folder (instrumenting twice fails, and the solution's own bin/ must stay uninstrumented).
 out="$here/out"
 bin="$out/bin-$target"
-echo "== building"
-dotnet build "$here/TmelRpmsg.Fuzz/TmelRpmsg.Fuzz.csproj" -c Release -o "$out/build" -v quiet -nologo | grep -E "error|warn" || true
+if [ "${FUZZ_NO_BUILD:-}" != "1" ] || [ ! -f "$out/build/TmelRpmsg.Fuzz.dll" ]; then
+  echo "== building"
+  dotnet build "$here/TmelRpmsg.Fuzz/TmelRpmsg.Fuzz.csproj" -c Release -o "$out/build" -v quiet -nologo | grep -E "error|warn" || true
+fi
 rm -rf "$bin"
 cp -r "$out/build" "$bin"
 
@@ -52,7 +56,7 @@ mkdir -p "$findings"
 echo "== afl-fuzz $target for $seconds s"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_AUTORESUME=1
 export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FAST_CAL=1
-afl-fuzz -i "$here/corpus/$target" -o "$findings" -t 2000 -m none -V "$seconds" \
+afl-fuzz -i "$here/corpus/$target" -o "$findings" -t 5000 -m none -V "$seconds" ${executions:+-E "$executions"} \
   -- dotnet "$bin/TmelRpmsg.Fuzz.dll" "$target" > "$out/afl-$target.log" 2>&1 || {
   echo "afl-fuzz failed; the end of its log ($out/afl-$target.log):" >&2
   tail -n 30 "$out/afl-$target.log" >&2

@@ -8,12 +8,17 @@ internal static class FuzzTargets
 {
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
+        new QmpLinkTarget(),
         new NameServiceTarget(),
         new TmelcomPacketTarget(),
         new ImageAuthStructsTarget(),
         new AttestationStructsTarget(),
         new DeviceStructsTarget(),
         new CryptoStructsTarget(),
+        new SimulatorServicesTarget(),
+        new TsimImageTarget(),
+        new AttestationTokenTarget(),
+        new ProcessLayoutTarget(),
     ];
 
     public static bool TryGet(string name, [NotNullWhen(true)] out FuzzTarget? target)
