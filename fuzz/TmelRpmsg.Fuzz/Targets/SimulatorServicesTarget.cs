@@ -46,18 +46,22 @@ internal sealed class SimulatorServicesTarget : FuzzTarget
         return [.. input];
     }
 
-    public override void Run(ReadOnlySpan<byte> input)
+    public override void Run(ReadOnlySpan<byte> input) => Serve(input);
+
+    /// <summary>Serves the input's requests; returns the replies, in order (none for an input too short for its header).</summary>
+    public static List<byte[]> Serve(ReadOnlySpan<byte> input)
     {
+        var replies = new List<byte[]>();
         const int header = 1 + TsimImageTarget.OemPkHashLength + 2;
         if (input.Length < header)
         {
-            return;
+            return replies;
         }
 
         int memoryLength = BinaryPrimitives.ReadUInt16LittleEndian(input[(header - 2)..]);
         if (input.Length < header + memoryLength)
         {
-            return;
+            return replies;
         }
 
         var region = new QmpSharedMemoryRegion(QmpSharedMemoryRegion.DefaultSize, BusAddress);
@@ -91,6 +95,9 @@ internal sealed class SimulatorServicesTarget : FuzzTarget
             reply.Fill(0xEE);
             handler.Handle(request, Source, reply);
             _ = TmelcomPacket.Decode(reply);
+            replies.Add(reply.ToArray());
         }
+
+        return replies;
     }
 }
