@@ -51,7 +51,7 @@ internal sealed class AttestationTokenTarget : FuzzTarget
         {
             publicKey.ImportSubjectPublicKeyInfo(key, out _);
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException)
         {
             return;
         }
