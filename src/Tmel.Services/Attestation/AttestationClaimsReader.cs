@@ -26,7 +26,14 @@ internal static class AttestationClaimsReader
                     continue;
                 }
 
-                long key = reader.ReadInt64();
+                // A key beyond the 64-bit range is no claim this reader knows: skipped like any other unknown key.
+                if (!TryReadKey(reader, out long key))
+                {
+                    reader.SkipValue();
+                    reader.SkipValue();
+                    continue;
+                }
+
                 switch (key)
                 {
                     case K.Profile: profile = Claim(reader, "profile (265)", r => r.ReadTextString()); break;
@@ -147,6 +154,21 @@ internal static class AttestationClaimsReader
         if (!condition)
         {
             AttestationTokenVerifier.Fail(F.WrongClaimType, $"Wrong claim: {why}.");
+        }
+    }
+
+    private static bool TryReadKey(CborReader reader, out long key)
+    {
+        try
+        {
+            key = reader.ReadInt64();
+            return true;
+        }
+        catch (OverflowException)
+        {
+            // ReadInt64 throws before it consumes the key (fuzz/regressions/attestation-structs/claims-key-beyond-int64).
+            key = 0;
+            return false;
         }
     }
 }

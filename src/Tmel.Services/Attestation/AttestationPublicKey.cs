@@ -114,7 +114,7 @@ public sealed class AttestationPublicKey
 
     /// <summary>Creates an ECDSA public key from <see cref="SubjectPublicKeyInfo"/>.</summary>
     /// <returns>The key; the caller disposes it.</returns>
-    /// <exception cref="CryptographicException">The SubjectPublicKeyInfo is not an EC key.</exception>
+    /// <exception cref="CryptographicException">The SubjectPublicKeyInfo is not an EC key, or names a curve this platform does not support.</exception>
     public ECDsa CreateEcdsa()
     {
         var key = ECDsa.Create();
@@ -122,6 +122,12 @@ public sealed class AttestationPublicKey
         {
             key.ImportSubjectPublicKeyInfo(_subjectPublicKeyInfo, out _);
             return key;
+        }
+        catch (PlatformNotSupportedException ex)
+        {
+            // OpenSSL refuses an unknown curve OID with PlatformNotSupportedException (fuzz/regressions/attestation-structs/public-key-unknown-curve).
+            key.Dispose();
+            throw new CryptographicException("The SubjectPublicKeyInfo names a curve this platform does not support.", ex);
         }
         catch
         {
