@@ -43,13 +43,15 @@ public sealed partial class QmpLink
     }
 
     /// <summary>Posts work and runs the actor on this thread if it is idle.</summary>
-    private void Post(Work work)
+    /// <param name="work">What to do.</param>
+    /// <param name="allowInlineWake">Whether the ring after the turn may run the peer's doorbell watch on this thread.</param>
+    private void Post(Work work, bool allowInlineWake = true)
     {
         Interlocked.Or(ref _work, (int)work);
-        Run();
+        Run(allowInlineWake);
     }
 
-    private void Run()
+    private void Run(bool allowInlineWake)
     {
         while (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
         {
@@ -73,7 +75,7 @@ public sealed partial class QmpLink
                 Dispatch();
             }
 
-            RingIfWritten();
+            RingIfWritten(allowInlineWake);
             if (Volatile.Read(ref _work) == 0)
             {
                 return;
@@ -82,11 +84,20 @@ public sealed partial class QmpLink
     }
 
     /// <summary>Rings the peer once for every write not yet rung for (rings collapse, as interrupts do).</summary>
-    private void RingIfWritten()
+    /// <remarks>Never inside a turn and never under a lock, so the in-memory window may wake the peer's doorbell watch on
+    /// this thread (<see cref="IQmpInlineDoorbell"/>): the peer reads our write without a thread hop.</remarks>
+    private void RingIfWritten(bool allowInlineWake = true)
     {
         if (Volatile.Read(ref _unrungWrites) != 0 && Interlocked.Exchange(ref _unrungWrites, 0) != 0)
         {
-            _mailbox.RingPeerDoorbell();
+            if (_inlineDoorbell is { } inline)
+            {
+                inline.RingPeerDoorbell(allowInlineWake);
+            }
+            else
+            {
+                _mailbox.RingPeerDoorbell();
+            }
         }
     }
 

@@ -68,7 +68,9 @@ public sealed partial class QmpLink
     internal void TrySendHandedOver(ReadOnlySpan<byte> message, uint reservedWord)
     {
         _sendOperation.PrepareHandedOver(message, reservedWord);
-        Post(Work.Send);
+
+        // TrySend returns at once: the peer's doorbell watch (and its handler) must not run on this thread.
+        Post(Work.Send, allowInlineWake: false);
     }
 
     /// <summary>Gives the send slot back (called by the send operation once its outcome was taken).</summary>

@@ -31,6 +31,7 @@ public sealed partial class QmpLink : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Action<QmpMailboxWrite>? _trace;
     private readonly IQmpTraceSideband? _sideband;
+    private readonly IQmpInlineDoorbell? _inlineDoorbell;
     private readonly QmpInstrumentation _instrumentation;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _linkUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -63,6 +64,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpLink>();
         _trace = mailboxTrace;
         _sideband = mailbox as IQmpTraceSideband;
+        _inlineDoorbell = mailbox as IQmpInlineDoorbell;
         _instrumentation = new QmpInstrumentation(role, meterFactory);
         _rxBuffer = new byte[QmpMailboxLayout.MaxMessageSize];
         _sendOperation = new QmpSendOperation(this);
@@ -145,6 +147,8 @@ public sealed partial class QmpLink : IAsyncDisposable
     }
 
     /// <summary>The actor's doorbell watch: every ring (and the start) makes the actor read the peer's mailbox once.</summary>
+    /// <remarks>Its continuation takes no lock and never blocks, so a mailbox that can (the in-memory window) may run it on
+    /// the ringer's thread.</remarks>
     private async Task PumpAsync()
     {
         CancellationToken stopping = _stopping.Token;
@@ -153,7 +157,14 @@ public sealed partial class QmpLink : IAsyncDisposable
             Post(Work.PeerRang);
             try
             {
-                await _mailbox.WaitForDoorbellAsync(stopping).ConfigureAwait(false);
+                if (_inlineDoorbell is { } inline)
+                {
+                    await inline.WaitForDoorbellAsync(inlineWakeSafe: true, stopping).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _mailbox.WaitForDoorbellAsync(stopping).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
