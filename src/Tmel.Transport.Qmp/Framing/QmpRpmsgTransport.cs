@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
@@ -31,6 +30,7 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
         ArgumentNullException.ThrowIfNull(link);
         _link = link;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpRpmsgTransport>();
+        _link.HandedOverSendFailed = OnHandedOverSendFailed;
     }
 
     /// <summary>Gets the link below the transport.</summary>
@@ -74,9 +74,8 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
             return false;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 1));
-        payload.CopyTo(buffer);
-        _ = SendHandedOverAsync(buffer, payload.Length, QmpAddressWord.Encode(source, destination));
+        // Copied into the link's own send buffer and handed to its actor: no task, no rented array per message.
+        _link.TrySendHandedOver(payload, QmpAddressWord.Encode(source, destination));
         return true;
     }
 
@@ -114,21 +113,10 @@ public sealed partial class QmpRpmsgTransport : IRpmsgTransport
         await _link.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task SendHandedOverAsync(byte[] buffer, int length, uint word)
+    private void OnHandedOverSendFailed(int length, RpmsgException failure)
     {
-        try
-        {
-            await _link.SendEnteredAsync(buffer.AsMemory(0, length), word, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (RpmsgException ex)
-        {
-            Interlocked.Increment(ref _unconfirmedSendFailures);
-            Log.HandedOverSendFailed(_logger, length, ex);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Interlocked.Increment(ref _unconfirmedSendFailures);
+        Log.HandedOverSendFailed(_logger, length, failure);
     }
 
     private static void Validate(RpmsgAddress source, RpmsgAddress destination, int length, string paramName = "payload")

@@ -2,21 +2,10 @@ namespace Tmel.Transport.Qmp;
 
 public sealed partial class QmpLink
 {
-    private TaskCompletionSource _channelClosed = CreateCompletedSource();
-    private readonly TaskCompletionSource _closeAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _closing;
+    private int _closeRequested;
 
     /// <summary>Gets a task that completes when the open channel closes (at once when it is not open now).</summary>
-    internal Task WhenChannelClosed
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _channelClosed.Task;
-            }
-        }
-    }
+    internal Task WhenChannelClosed => _channelClosed.Task;
 
     /// <summary>Closes the channel as the RFC's <c>shutdown</c> does (channel level cleared), and waits for the peer to acknowledge it.</summary>
     /// <param name="cancellationToken">Ends the wait for the acknowledgement; the channel stays closed.</param>
@@ -31,34 +20,13 @@ public sealed partial class QmpLink
     /// </remarks>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
-        bool ring = false;
-        lock (_lock)
+        if (Role != QmpRole.Local || Volatile.Read(ref _handler) is null || Volatile.Read(ref _disposeStarted) != 0
+            || Interlocked.Exchange(ref _closeRequested, 1) != 0)
         {
-            if (_closing || Role != QmpRole.Local || _handler is null || _stopping.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _closing = true;
-            if (_state is QmpLinkState.ChannelConnected or QmpLinkState.LocalConnecting)
-            {
-                ResetChannelLocked("the channel was closed locally");
-                _ownDescriptor = _ownDescriptor.WithChannelState(false);
-                SetStateLocked(QmpLinkState.LocalDisconnecting);
-                WriteOwnLocked();
-                ring = true;
-            }
-            else
-            {
-                _closeAcknowledged.TrySetResult();
-            }
+            return;
         }
 
-        if (ring)
-        {
-            _mailbox.RingPeerDoorbell();
-        }
-
+        Post(Work.Close);
         try
         {
             await _closeAcknowledged.Task.WaitAsync(_options.ChannelOpenTimeout, _time, cancellationToken).ConfigureAwait(false);
@@ -69,10 +37,19 @@ public sealed partial class QmpLink
         }
     }
 
-    private static TaskCompletionSource CreateCompletedSource()
+    private void CloseTurn()
     {
-        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        source.SetResult();
-        return source;
+        _closing = true;
+        if (_state is QmpLinkState.ChannelConnected or QmpLinkState.LocalConnecting)
+        {
+            ResetChannel("the channel was closed locally");
+            _ownDescriptor = _ownDescriptor.WithChannelState(false);
+            SetState(QmpLinkState.LocalDisconnecting);
+            WriteOwn();
+        }
+        else
+        {
+            _closeAcknowledged.TrySetResult();
+        }
     }
 }

@@ -3,30 +3,49 @@ using System.Diagnostics;
 
 namespace Tmel.Transport.Qmp;
 
+/// <summary>
+/// The receive side: the actor takes fragments into the reassembly buffer and hands a whole message to the dispatcher;
+/// the dispatcher calls the handler outside the actor, one call at a time and in order, and posts "consumed" back, on
+/// which the actor flips rx_done.
+/// </summary>
 public sealed partial class QmpLink
 {
     private readonly byte[] _rxBuffer;
-    // Latches wake-ups without allocating; several collapse into one, and the dispatcher then drains all pending work.
-    private readonly QmpDoorbell _dispatchSignal = new(spinCount: 0);
-    private Task _dispatcher = Task.CompletedTask;
+    private readonly Action _handlerCompleted;
+    private readonly TaskCompletionSource _dispatchStopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Owned by the actor.
     private int _rxLength;
     private int _rxExpectedRemaining = -1;
     private uint _rxReserved;
-    private ActivityContext _rxSenderContext;
     private bool _rxReady;
-    private bool _rxDelivering;
-    private bool _notifyConnected;
+
+    // Written by the actor, read by the dispatcher: the channel as (connection count << 1) | connected, and the one
+    // message handed over (valid while _rxPosted is 1; the actor takes no new fragment until it hears back).
+    private int _connectionWord;
+    private int _rxPosted;
+    private int _rxPostedEpoch;
+    private int _rxPostedLength;
+    private uint _rxPostedReserved;
+    private ActivityContext _rxPostedContext;
+
+    // Written by the dispatcher, read by the actor.
+    private int _consumedEpoch;
+
+    // Owned by the dispatcher (one runs at a time).
+    private int _dispatching;
     private bool _notifiedConnected;
-    private int _connection;
     private int _notifiedConnection;
+    private ValueTask _handlerCall;
+    private bool _handlerCallIsMessage;
+    private int _handlerCallEpoch;
 
     /// <summary>
     /// Takes the peer's current fragment into the reassembly buffer. Everything read from the peer is bounded: a
     /// first fragment announces at most 256 fragments of at most 24 bytes, each continuation must count down by one,
     /// and non-final fragments are full; anything else is a counted protocol error that drops that message.
     /// </summary>
-    /// <returns>True when this fragment completed a message.</returns>
-    private bool TakeFragmentLocked(QmpDescriptor peer)
+    private void TakeFragment(QmpDescriptor peer)
     {
         int size = peer.FragmentSize;
         int remaining = peer.RemainingFragments;
@@ -44,7 +63,7 @@ public sealed partial class QmpLink
             if (badSize)
             {
                 ProtocolError($"a first fragment has frag_size {size} with rem_frag_count {remaining}; the message was dropped");
-                return false;
+                return;
             }
 
             _rxReserved = reserved;
@@ -54,7 +73,7 @@ public sealed partial class QmpLink
             ProtocolError($"a continuation fragment (frag_size {size}, rem_frag_count {remaining}) does not follow the message in progress; the message was dropped");
             _rxExpectedRemaining = -1;
             _rxLength = 0;
-            return false;
+            return;
         }
 
         if (_rxLength + size > _rxBuffer.Length)
@@ -62,140 +81,204 @@ public sealed partial class QmpLink
             ProtocolError("a message grew past 6144 bytes; it was dropped");
             _rxExpectedRemaining = -1;
             _rxLength = 0;
-            return false;
+            return;
         }
 
         _peer.AsSpan(QmpMailboxLayout.PayloadOffset, size).CopyTo(_rxBuffer.AsSpan(_rxLength));
         _rxLength += size;
         _instrumentation.FragmentReceived();
-        if (remaining == 0)
+        if (remaining != 0)
         {
-            _rxSenderContext = _sideband?.TakePeerSenderContext() ?? default;
-            _rxExpectedRemaining = -1;
-            _rxReady = true;
-            _dispatchSignal.Ring();
-            return true;
+            _rxExpectedRemaining = remaining;
+            return;
         }
 
-        _rxExpectedRemaining = remaining;
-        return false;
+        _rxExpectedRemaining = -1;
+        _rxReady = true;
+        _rxPostedEpoch = _epoch;
+        _rxPostedLength = _rxLength;
+        _rxPostedReserved = _rxReserved;
+        _rxPostedContext = _sideband?.TakePeerSenderContext() ?? default;
+        Volatile.Write(ref _rxPosted, 1);
+        _turnDispatch = true;
     }
 
-    /// <summary>Hands channel changes and whole messages to the handler, one at a time, then flips rx_done for each message.</summary>
-    private async Task DispatchAsync()
+    /// <summary>The dispatcher handled (or dropped) the message: flip rx_done if the channel that carried it is still open.</summary>
+    private void ConsumedTurn()
     {
-        CancellationToken stopping = _stopping.Token;
-        IQmpLinkHandler handler = _handler!;
-        while (true)
+        int epoch = Volatile.Read(ref _consumedEpoch);
+        _rxReady = false;
+        _rxLength = 0;
+        if (epoch == _epoch && _state == QmpLinkState.ChannelConnected)
         {
-            try
+            _ownDescriptor = _ownDescriptor.WithRxDone(!_ownDescriptor.RxDone);
+            WriteOwn();
+        }
+    }
+
+    /// <summary>Runs the dispatcher on this thread unless it runs elsewhere; it hands channel changes and messages to the handler.</summary>
+    private void Dispatch()
+    {
+        while (Interlocked.CompareExchange(ref _dispatching, 1, 0) == 0)
+        {
+            if (!DispatchPending())
             {
-                await _dispatchSignal.WaitAsync(stopping).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
+                // A handler call went asynchronous; its completion carries on.
                 return;
             }
 
-            while (!stopping.IsCancellationRequested)
+            if (!ReleaseDispatcher())
             {
-                bool? notify = null;
-                bool deliver = false;
-                int epoch, length;
-                uint reserved;
-                ActivityContext senderContext;
-                lock (_lock)
-                {
-                    if (_notifiedConnected && (!_notifyConnected || _connection != _notifiedConnection))
-                    {
-                        // Down, or down and up again since the handler last heard "up": it hears "down" first, so a
-                        // fast reset is never folded away.
-                        notify = false;
-                        _notifiedConnected = false;
-                    }
-                    else if (!_notifiedConnected && _notifyConnected)
-                    {
-                        notify = true;
-                        _notifiedConnected = true;
-                        _notifiedConnection = _connection;
-                    }
-                    else if (_rxReady && !_rxDelivering)
-                    {
-                        _rxDelivering = true;
-                        deliver = true;
-                    }
-
-                    epoch = _epoch;
-                    length = _rxLength;
-                    reserved = _rxReserved;
-                    senderContext = _rxSenderContext;
-                }
-
-                if (notify is bool connected)
-                {
-                    await NotifyAsync(handler, connected, stopping).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (!deliver)
-                {
-                    break;
-                }
-
-                await DeliverAsync(handler, reserved, length, senderContext, stopping).ConfigureAwait(false);
-                bool ring = false;
-                lock (_lock)
-                {
-                    _rxDelivering = false;
-                    _rxReady = false;
-                    _rxLength = 0;
-                    if (epoch == _epoch && _state == QmpLinkState.ChannelConnected && !stopping.IsCancellationRequested)
-                    {
-                        // Consumed: flip rx_done, then catch up with anything the peer wrote meanwhile.
-                        _ownDescriptor = _ownDescriptor.WithRxDone(!_ownDescriptor.RxDone);
-                        WriteOwnLocked();
-                        ProcessLocked();
-                        ring = true;
-                    }
-                }
-
-                if (ring)
-                {
-                    _mailbox.RingPeerDoorbell();
-                }
+                return;
             }
         }
     }
 
-    private async Task NotifyAsync(IQmpLinkHandler handler, bool connected, CancellationToken stopping)
+    /// <summary>Gives the dispatcher up; returns whether work arrived meanwhile that nobody else will pick up.</summary>
+    private bool ReleaseDispatcher()
+    {
+        Volatile.Write(ref _dispatching, 0);
+        if (_stopping.IsCancellationRequested)
+        {
+            _dispatchStopped.TrySetResult();
+            return false;
+        }
+
+        return Volatile.Read(ref _rxPosted) != 0 || HasNotification();
+    }
+
+    private bool HasNotification()
+    {
+        int word = Volatile.Read(ref _connectionWord);
+        bool connected = (word & 1) != 0;
+        return _notifiedConnected ? !connected || (word >> 1) != _notifiedConnection : connected;
+    }
+
+    /// <summary>Hands everything pending to the handler, one call at a time; false when a call went asynchronous.</summary>
+    private bool DispatchPending()
+    {
+        CancellationToken stopping = _stopping.Token;
+        IQmpLinkHandler handler = _handler!;
+        while (!stopping.IsCancellationRequested)
+        {
+            int word = Volatile.Read(ref _connectionWord);
+            bool connected = (word & 1) != 0;
+            ValueTask call;
+            if (_notifiedConnected && (!connected || (word >> 1) != _notifiedConnection))
+            {
+                // Down, or down and up again since the handler last heard "up": it hears "down" first, so a fast reset
+                // is never folded away.
+                _notifiedConnected = false;
+                _handlerCallIsMessage = false;
+                RingIfWritten();
+                call = CallHandler(handler, connected: false, stopping);
+            }
+            else if (!_notifiedConnected && connected)
+            {
+                _notifiedConnected = true;
+                _notifiedConnection = word >> 1;
+                _handlerCallIsMessage = false;
+                RingIfWritten();
+                call = CallHandler(handler, connected: true, stopping);
+            }
+            else if (Volatile.Read(ref _rxPosted) != 0 && Interlocked.Exchange(ref _rxPosted, 0) == 1)
+            {
+                int epoch = _rxPostedEpoch;
+                if (epoch != _epoch)
+                {
+                    // The channel reset after the message was taken: it is dropped, as every incomplete one is.
+                    Log.PartialDropped(_logger, _rxPostedLength, "the channel reset before the message was delivered");
+                    PostConsumed(epoch);
+                    continue;
+                }
+
+                _handlerCallIsMessage = true;
+                _handlerCallEpoch = epoch;
+                call = CallHandler(handler, stopping);
+            }
+            else
+            {
+                return true;
+            }
+
+            if (!call.IsCompleted)
+            {
+                // The handler waits (a full endpoint queue, at most its bound): ring for what was written, and carry on
+                // when it completes; the actor meanwhile keeps serving the other direction.
+                _handlerCall = call;
+                RingIfWritten();
+                call.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_handlerCompleted);
+                return false;
+            }
+
+            EndHandlerCall(call);
+        }
+
+        return true;
+    }
+
+    private void OnHandlerCompleted()
+    {
+        ValueTask call = _handlerCall;
+        _handlerCall = default;
+        EndHandlerCall(call);
+        if (DispatchPending() && ReleaseDispatcher())
+        {
+            Dispatch();
+        }
+
+        RingIfWritten();
+    }
+
+    private void EndHandlerCall(ValueTask call)
     {
         try
         {
-            await handler.OnChannelStateChangedAsync(connected, stopping).ConfigureAwait(false);
+            call.GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
         {
             Log.HandlerFailed(_logger, Role, ex);
         }
-        catch (OperationCanceledException)
+
+        if (_handlerCallIsMessage)
         {
-            // Stopping.
+            _handlerCallIsMessage = false;
+            PostConsumed(_handlerCallEpoch);
         }
     }
 
-    private async Task DeliverAsync(IQmpLinkHandler handler, uint reserved, int length, ActivityContext senderContext, CancellationToken stopping)
+    private void PostConsumed(int epoch)
+    {
+        Volatile.Write(ref _consumedEpoch, epoch);
+        Post(Work.Consumed);
+    }
+
+    private ValueTask CallHandler(IQmpLinkHandler handler, CancellationToken stopping)
     {
         try
         {
-            await handler.OnMessageAsync(reserved, _rxBuffer.AsMemory(0, length), senderContext, stopping).ConfigureAwait(false);
+            return handler.OnMessageAsync(_rxPostedReserved, _rxBuffer.AsMemory(0, _rxPostedLength), _rxPostedContext, stopping);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        catch (Exception ex)
         {
-            Log.HandlerFailed(_logger, Role, ex);
+            return ValueTask.FromException(ex);
         }
-        catch (OperationCanceledException)
+    }
+
+    private static ValueTask CallHandler(IQmpLinkHandler handler, bool connected, CancellationToken stopping)
+    {
+        try
         {
-            // Stopping.
+            return handler.OnChannelStateChangedAsync(connected, stopping);
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException(ex);
         }
     }
 }

@@ -1,8 +1,6 @@
-using System.Buffers.Binary;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Rpmsg.Core;
 using Tmel.Transport.Qmp.Diagnostics;
 
 namespace Tmel.Transport.Qmp;
@@ -16,9 +14,11 @@ namespace Tmel.Transport.Qmp;
 /// role answers. Where the RFC driver has quirks (lazy link ack, any interrupt opening the channel, no reopen after a
 /// remote link reset, a bad frag_size stalling the channel), this link keeps the wire values and not the quirk; see
 /// docs/qmp-link.md.</para>
-/// <para>Threading: one receive loop reads the peer's mailbox on every doorbell; one dispatcher hands whole messages and
-/// channel changes to the <see cref="IQmpLinkHandler"/>; senders write fragments from their own threads. The own mailbox
-/// image and the state are guarded by one short lock, never held while user code runs.</para>
+/// <para>Threading: one actor owns the link (docs/qmp-link-actor.md). It alone writes this side's mailbox, reads the
+/// peer's, runs the state machine and pumps fragments; senders, the doorbell, the fragment timer, the dispatcher and
+/// close post work to it and get completions back. Its turns run one at a time on whichever thread posted while it was
+/// idle; no lock is held anywhere in the link, and no user code (handler, trace sink, sender continuation) runs inside a
+/// turn except the mailbox trace, which must see each write before the peer can.</para>
 /// </remarks>
 public sealed partial class QmpLink : IAsyncDisposable
 {
@@ -31,18 +31,16 @@ public sealed partial class QmpLink : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Action<QmpMailboxWrite>? _trace;
     private readonly IQmpTraceSideband? _sideband;
+    private readonly IQmpInlineDoorbell? _inlineDoorbell;
     private readonly QmpInstrumentation _instrumentation;
-    private readonly Lock _lock = new();
-    private readonly byte[] _own = new byte[QmpMailboxLayout.MailboxSize];
-    private readonly byte[] _peer = new byte[QmpMailboxLayout.MailboxSize];
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _linkUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private TaskCompletionSource _channelOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _channelOpen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IQmpLinkHandler? _handler;
-    private Task _loop = Task.CompletedTask;
-    private QmpDescriptor _ownDescriptor;
-    private QmpLinkState _state;
-    private int _epoch;
+    private Task _pump = Task.CompletedTask;
+    private volatile QmpLinkState _state;
+    private int _disposeStarted;
     private long _protocolErrors;
 
     /// <summary>Creates an unstarted link over one side of a mailbox window.</summary>
@@ -66,63 +64,41 @@ public sealed partial class QmpLink : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<QmpLink>();
         _trace = mailboxTrace;
         _sideband = mailbox as IQmpTraceSideband;
+        _inlineDoorbell = mailbox as IQmpInlineDoorbell;
         _instrumentation = new QmpInstrumentation(role, meterFactory);
         _rxBuffer = new byte[QmpMailboxLayout.MaxMessageSize];
-        _txTimer = _time.CreateTimer(static state => ((QmpLink)state!)._txWake.Ring(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _sendOperation = new QmpSendOperation(this);
+        _handlerCompleted = OnHandlerCompleted;
+        _txTimer = _time.CreateTimer(static state => ((QmpLink)state!).Post(Work.Timer), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Gets which side this link drives.</summary>
     public QmpRole Role { get; }
 
     /// <summary>Gets the current state.</summary>
-    public QmpLinkState State
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _state;
-            }
-        }
-    }
+    public QmpLinkState State => _state;
 
     /// <summary>Gets a value indicating whether the channel is open and messages can flow.</summary>
-    public bool IsChannelConnected => State == QmpLinkState.ChannelConnected;
+    public bool IsChannelConnected => _state == QmpLinkState.ChannelConnected;
 
     /// <summary>Gets how many protocol errors the peer caused (impossible sizes, fragments out of sequence, stray toggles); each dropped what it concerned.</summary>
     public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
 
-    /// <summary>Starts the receive loop; the local role raises its link level at once.</summary>
+    /// <summary>Starts the link: the local role raises its link level at once, and the doorbell is watched from now on.</summary>
     /// <param name="handler">Receives messages and channel changes.</param>
     /// <exception cref="InvalidOperationException">The link was already started.</exception>
     /// <exception cref="ObjectDisposedException">The link was disposed.</exception>
     public void Start(IQmpLinkHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_lock)
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposeStarted) != 0, this);
+        if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
         {
-            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            if (_handler is not null)
-            {
-                throw new InvalidOperationException("The link was already started.");
-            }
-
-            _handler = handler;
-            _state = QmpLinkState.LinkNegotiation;
-            if (Role == QmpRole.Local)
-            {
-                _ownDescriptor = _ownDescriptor.WithLinkState(true);
-                WriteOwnLocked();
-            }
+            throw new InvalidOperationException("The link was already started.");
         }
 
-        if (Role == QmpRole.Local)
-        {
-            _mailbox.RingPeerDoorbell();
-        }
-
-        _dispatcher = Task.Run(DispatchAsync);
-        _loop = Task.Run(ReceiveLoopAsync);
+        Post(Work.Start);
+        _pump = PumpAsync();
     }
 
     /// <summary>Waits until the channel is open, within the RFC's timeouts: first the link, then the channel.</summary>
@@ -141,15 +117,9 @@ public sealed partial class QmpLink : IAsyncDisposable
             throw new QmpLinkException(State, QmpLinkFailure.LinkUpTimeout, $"The peer did not raise its link level within {_options.LinkUpTimeout.TotalMilliseconds:0} ms.");
         }
 
-        Task channelOpen;
-        lock (_lock)
-        {
-            channelOpen = _channelOpen.Task;
-        }
-
         try
         {
-            await channelOpen.WaitAsync(_options.ChannelOpenTimeout, _time, cancellationToken).ConfigureAwait(false);
+            await _channelOpen.Task.WaitAsync(_options.ChannelOpenTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -157,200 +127,49 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the loops; the peer sees this side's link level drop.</summary>
-    /// <returns>A task that completes when the loops ended.</returns>
+    /// <summary>Stops the link; the peer sees this side's link level drop.</summary>
+    /// <returns>A task that completes when the link stopped and no handler call is running.</returns>
     public async ValueTask DisposeAsync()
     {
-        lock (_lock)
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
         {
-            if (_stopping.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _stopping.Cancel();
-            if (_handler is not null)
-            {
-                ResetChannelLocked("the link was disposed");
-                _ownDescriptor = default;
-                _state = QmpLinkState.LinkDisconnected;
-                _closeAcknowledged.TrySetResult();
-                WriteOwnLocked();
-            }
+            return;
         }
 
-        _mailbox.RingPeerDoorbell();
-        _dispatchSignal.Ring();
+        // First the token: the doorbell wait ends and the dispatcher hands nothing more to the handler.
+        _stopping.Cancel();
+        Post(Work.Dispose);
+        await _stopped.Task.ConfigureAwait(false);
         _txTimer.Dispose();
-        await _loop.ConfigureAwait(false);
-        await _dispatcher.ConfigureAwait(false);
+        await _pump.ConfigureAwait(false);
+        Dispatch();
+        await _dispatchStopped.Task.ConfigureAwait(false);
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>The actor's doorbell watch: every ring (and the start) makes the actor read the peer's mailbox once.</summary>
+    /// <remarks>Its continuation takes no lock and never blocks, so a mailbox that can (the in-memory window) may run it on
+    /// the ringer's thread.</remarks>
+    private async Task PumpAsync()
     {
         CancellationToken stopping = _stopping.Token;
-        while (true)
+        while (!stopping.IsCancellationRequested)
         {
-            bool ring;
-            lock (_lock)
-            {
-                if (stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                ring = ProcessLocked();
-            }
-
-            if (ring)
-            {
-                _mailbox.RingPeerDoorbell();
-            }
-
+            Post(Work.PeerRang);
             try
             {
-                await _mailbox.WaitForDoorbellAsync(stopping).ConfigureAwait(false);
+                if (_inlineDoorbell is { } inline)
+                {
+                    await inline.WaitForDoorbellAsync(inlineWakeSafe: true, stopping).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _mailbox.WaitForDoorbellAsync(stopping).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
         }
-    }
-
-    /// <summary>Reads the peer's mailbox and runs the state machine once. Returns whether the own mailbox was written.</summary>
-    private bool ProcessLocked()
-    {
-        _mailbox.ReadPeer(_peer);
-        var peer = new QmpDescriptor(BinaryPrimitives.ReadUInt32LittleEndian(_peer));
-        QmpLinkTransition next = QmpLinkStateMachine.Next(new QmpLinkInput(_state, Role, _closing, _txAwaitingAck, _rxReady, _ownDescriptor, peer));
-        QmpLinkEvents events = next.Events;
-        if ((events & QmpLinkEvents.PeerLinkDown) != 0)
-        {
-            ResetChannelLocked("the peer's link went down");
-        }
-        else if ((events & QmpLinkEvents.PeerChannelDown) != 0)
-        {
-            ResetChannelLocked("the peer closed the channel");
-        }
-
-        _ownDescriptor = next.Own;
-        if ((events & QmpLinkEvents.ChannelConnected) != 0)
-        {
-            ChannelConnectedLocked();
-        }
-        else
-        {
-            SetStateLocked(next.State);
-        }
-
-        if ((events & QmpLinkEvents.LinkUp) != 0)
-        {
-            _linkUp.TrySetResult();
-        }
-
-        if ((events & QmpLinkEvents.FragmentTaken) != 0)
-        {
-            FragmentTakenLocked();
-        }
-
-        if ((events & QmpLinkEvents.PeerRxDone) != 0)
-        {
-            // The RFC driver ignores rem_frag_count and flips rx_done for every fragment it takes; after a non-final
-            // fragment that is its normal behaviour, not an error. Only the flip after the last fragment ends the message.
-            bool rfcPerFragmentDone = _txInFlight && !_txAwaitingAck && !_txLastFragmentSent;
-            if (!MessageConsumedLocked() && !rfcPerFragmentDone)
-            {
-                ProtocolError("rx_done toggled with no message of ours outstanding");
-            }
-        }
-
-        if ((events & QmpLinkEvents.FragmentArrived) != 0)
-        {
-            // Acked in the new word at once; the sender so always knows whether its last fragment was taken, and a
-            // failure can say truly whether the message may have been delivered.
-            TakeFragmentLocked(peer);
-        }
-
-        if (next.Write)
-        {
-            WriteOwnLocked();
-        }
-
-        return next.Write;
-    }
-
-    private void ChannelConnectedLocked()
-    {
-        SetStateLocked(QmpLinkState.ChannelConnected);
-        _channelClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _channelOpen.TrySetResult();
-        _connection++;
-        _notifyConnected = true;
-        _dispatchSignal.Ring();
-    }
-
-    /// <summary>Ends everything the channel carried: a send in flight fails, a partial message is dropped, the handler hears of it.</summary>
-    private void ResetChannelLocked(string reason)
-    {
-        bool wasConnected = _state == QmpLinkState.ChannelConnected;
-        _epoch++;
-        FailSendLocked(reason);
-        if (_rxExpectedRemaining >= 0 || (_rxReady && !_rxDelivering))
-        {
-            Log.PartialDropped(_logger, _rxLength, reason);
-        }
-
-        _rxExpectedRemaining = -1;
-        _rxLength = 0;
-        if (!_rxDelivering)
-        {
-            _rxReady = false;
-        }
-
-        if (_channelOpen.Task.IsCompleted)
-        {
-            _channelOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        if (wasConnected)
-        {
-            _channelClosed.TrySetResult();
-            Log.ChannelClosed(_logger, Role, reason);
-            _notifyConnected = false;
-            _dispatchSignal.Ring();
-        }
-    }
-
-    private void SetStateLocked(QmpLinkState state)
-    {
-        if (_state != state)
-        {
-            Log.StateChanged(_logger, Role, _state, state);
-            _instrumentation.StateChanged(_state, state);
-            if (_closing && _state == QmpLinkState.LocalDisconnecting)
-            {
-                _closeAcknowledged.TrySetResult();
-            }
-
-            _state = state;
-        }
-    }
-
-    private void WriteOwnLocked()
-    {
-        BinaryPrimitives.WriteUInt32LittleEndian(_own, _ownDescriptor.Value);
-
-        // Traced before the write: the peer can read the word as soon as it is written (its loop does not wait for our
-        // doorbell), so tracing after it could record the peer's answer first.
-        _trace?.Invoke(new QmpMailboxWrite(_time.GetUtcNow(), Role, _mailbox.OwnOffset, (byte[])_own.Clone()));
-        _mailbox.WriteOwn(_own);
-    }
-
-    private void ProtocolError(string what)
-    {
-        Interlocked.Increment(ref _protocolErrors);
-        _instrumentation.ProtocolError();
-        Log.ProtocolError(_logger, Role, what);
     }
 }

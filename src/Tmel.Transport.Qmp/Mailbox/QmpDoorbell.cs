@@ -12,6 +12,10 @@ namespace Tmel.Transport.Qmp;
 /// park at once (see <see cref="QmpInMemoryMailbox.DefaultSpinCount"/>). Several rings before a wait collapse into one
 /// wake-up: the waiter re-reads the whole mailbox each time. One ring never wakes twice, as one doorbell write raises one
 /// interrupt: a peer like the RFC driver, which opens its channel on any interrupt, must not see one that never rang.
+/// <para>A woken waiter resumes on the thread pool, unless the waiter said its continuation is safe to run anywhere
+/// (<see cref="WaitAsync(bool, CancellationToken)"/>) and the ringer allowed it (<see cref="Ring(bool)"/>): then it
+/// resumes inline, on the ringer's thread, as a <c>Channel</c> does when its owner allows synchronous continuations.
+/// The QMP link's doorbell watch is such a waiter, and its actor rings outside any lock.</para>
 /// </remarks>
 internal sealed class QmpDoorbell : IValueTaskSource
 {
@@ -20,19 +24,28 @@ internal sealed class QmpDoorbell : IValueTaskSource
     private CancellationTokenRegistration _registration;
     private int _pending;
     private int _parked;
+    private volatile bool _waiterRunsInline;
 
     public QmpDoorbell(int spinCount) => _spinCount = spinCount;
 
-    public void Ring()
+    public void Ring() => Ring(allowInlineWake: false);
+
+    /// <summary>Rings; a parked waiter that allows it resumes on this thread when <paramref name="allowInlineWake"/> is set.</summary>
+    public void Ring(bool allowInlineWake)
     {
         Interlocked.Exchange(ref _pending, 1);
         if (Interlocked.Exchange(ref _parked, 0) == 1)
         {
+            // Only the ringer that un-parked the waiter touches the core until the waiter waits again.
+            _core.RunContinuationsAsynchronously = !(allowInlineWake && _waiterRunsInline);
             _core.SetResult(true);
         }
     }
 
-    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    public ValueTask WaitAsync(CancellationToken cancellationToken) => WaitAsync(inlineWakeSafe: false, cancellationToken);
+
+    /// <summary>Waits for a ring; with <paramref name="inlineWakeSafe"/> the continuation may run on the ringer's thread.</summary>
+    public ValueTask WaitAsync(bool inlineWakeSafe, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _pending, 0) == 1)
         {
@@ -55,6 +68,7 @@ internal sealed class QmpDoorbell : IValueTaskSource
         }
 
         _core.Reset();
+        _waiterRunsInline = inlineWakeSafe;
         Interlocked.Exchange(ref _parked, 1);
         if (Interlocked.Exchange(ref _pending, 0) == 1 && Interlocked.Exchange(ref _parked, 0) == 1)
         {
@@ -93,6 +107,7 @@ internal sealed class QmpDoorbell : IValueTaskSource
     {
         if (Interlocked.Exchange(ref _parked, 0) == 1)
         {
+            _core.RunContinuationsAsynchronously = true;
             _core.SetException(new OperationCanceledException(token));
         }
     }

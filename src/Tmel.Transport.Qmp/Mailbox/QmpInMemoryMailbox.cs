@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Tmel.Transport.Qmp;
 
 /// <summary>Both sides of QMP in one process: a 0x2000-byte window laid out as the RFC's, and two in-process doorbells.</summary>
-public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband
+public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInlineDoorbell
 {
     /// <summary>The default number of spin rounds a doorbell waiter makes before it parks: 0, it parks at once.</summary>
     /// <remarks>
@@ -86,6 +86,10 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband
 
     /// <inheritdoc/>
     public ValueTask WaitForDoorbellAsync(CancellationToken cancellationToken) => _own.WaitAsync(cancellationToken);
+
+    void IQmpInlineDoorbell.RingPeerDoorbell(bool allowInlineWake) => _peer.Ring(allowInlineWake);
+
+    ValueTask IQmpInlineDoorbell.WaitForDoorbellAsync(bool inlineWakeSafe, CancellationToken cancellationToken) => _own.WaitAsync(inlineWakeSafe, cancellationToken);
 
     /// <summary>Returns a copy of the whole window, as an operator's dump of the registers would show it.</summary>
     /// <returns>The 0x2000 bytes.</returns>

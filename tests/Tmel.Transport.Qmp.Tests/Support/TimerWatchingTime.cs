@@ -28,6 +28,9 @@ internal sealed class TimerWatchingTime : FakeTimeProvider
         }
     }
 
+    /// <summary>Takes the next due time armed so far, if any.</summary>
+    public bool TryTakeCreated(out TimeSpan dueTime) => _created.Reader.TryRead(out dueTime);
+
     /// <summary>Waits until a timer is armed with this due time.</summary>
     public async Task WaitForTimerAsync(TimeSpan dueTime)
     {

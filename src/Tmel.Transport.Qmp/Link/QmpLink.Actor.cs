@@ -1,0 +1,334 @@
+using System.Buffers.Binary;
+
+namespace Tmel.Transport.Qmp;
+
+/// <summary>
+/// The actor: one owner of the own mailbox, the state and everything the channel carries. Work is posted as flags; the
+/// first poster that finds the actor idle runs its turns until no work is left, and whoever posts meanwhile only leaves
+/// a flag. So turns never overlap, nobody ever waits for the actor, and no lock exists.
+/// </summary>
+public sealed partial class QmpLink
+{
+    private readonly byte[] _own = new byte[QmpMailboxLayout.MailboxSize];
+    private readonly byte[] _peer = new byte[QmpMailboxLayout.MailboxSize];
+    private readonly TaskCompletionSource _closeAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _channelClosed = CreateCompletedSource();
+    private int _work;
+    private int _running;
+    private int _unrungWrites;
+
+    // Owned by the actor: touched only inside a turn.
+    private QmpDescriptor _ownDescriptor;
+    private volatile int _epoch;
+    private bool _started;
+    private bool _closing;
+    private bool _actorStopped;
+    private int _connection;
+    private QmpSendOperation? _turnCompleted;
+    private bool _turnDispatch;
+
+    /// <summary>What the actor is asked to do; several posts of one kind collapse into one.</summary>
+    [Flags]
+    private enum Work
+    {
+        None = 0,
+        PeerRang = 1 << 0,
+        Timer = 1 << 1,
+        Send = 1 << 2,
+        SendCancelled = 1 << 3,
+        Consumed = 1 << 4,
+        Close = 1 << 5,
+        Start = 1 << 6,
+        Dispose = 1 << 7,
+    }
+
+    /// <summary>Posts work and runs the actor on this thread if it is idle.</summary>
+    /// <param name="work">What to do.</param>
+    /// <param name="allowInlineWake">Whether the ring after the turn may run the peer's doorbell watch on this thread.</param>
+    private void Post(Work work, bool allowInlineWake = true)
+    {
+        Interlocked.Or(ref _work, (int)work);
+        Run(allowInlineWake);
+    }
+
+    private void Run(bool allowInlineWake)
+    {
+        while (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        {
+            int work;
+            while ((work = Interlocked.Exchange(ref _work, 0)) != 0)
+            {
+                Turn((Work)work);
+            }
+
+            QmpSendOperation? completed = _turnCompleted;
+            bool dispatch = _turnDispatch;
+            _turnCompleted = null;
+            _turnDispatch = false;
+            Volatile.Write(ref _running, 0);
+
+            // Outside the turn: the sender's completion, the handler, the doorbell. A message handed to a handler that
+            // returns at once gets its rx_done in the same ring as its tx_ack.
+            completed?.Complete();
+            if (dispatch)
+            {
+                Dispatch();
+            }
+
+            RingIfWritten(allowInlineWake);
+            if (Volatile.Read(ref _work) == 0)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Rings the peer once for every write not yet rung for (rings collapse, as interrupts do).</summary>
+    /// <remarks>Never inside a turn and never under a lock, so the in-memory window may wake the peer's doorbell watch on
+    /// this thread (<see cref="IQmpInlineDoorbell"/>): the peer reads our write without a thread hop.</remarks>
+    private void RingIfWritten(bool allowInlineWake = true)
+    {
+        if (Volatile.Read(ref _unrungWrites) != 0 && Interlocked.Exchange(ref _unrungWrites, 0) != 0)
+        {
+            if (_inlineDoorbell is { } inline)
+            {
+                inline.RingPeerDoorbell(allowInlineWake);
+            }
+            else
+            {
+                _mailbox.RingPeerDoorbell();
+            }
+        }
+    }
+
+    private void Turn(Work work)
+    {
+        if (_actorStopped)
+        {
+            if ((work & Work.Send) != 0)
+            {
+                TakePostedSend();
+                FailPostedSend();
+            }
+
+            return;
+        }
+
+        if ((work & Work.Dispose) != 0)
+        {
+            StopTurn();
+            return;
+        }
+
+        if ((work & Work.Start) != 0)
+        {
+            StartTurn();
+        }
+
+        if ((work & Work.Close) != 0)
+        {
+            CloseTurn();
+        }
+
+        if ((work & Work.Consumed) != 0)
+        {
+            ConsumedTurn();
+        }
+
+        if ((work & Work.Send) != 0)
+        {
+            TakePostedSend();
+        }
+
+        if ((work & Work.SendCancelled) != 0)
+        {
+            CancelTurn();
+        }
+
+        if (_started && (work & (Work.PeerRang | Work.Timer | Work.Consumed)) != 0)
+        {
+            ProcessPeer();
+        }
+
+        if ((work & Work.Timer) != 0)
+        {
+            TimerTurn();
+        }
+
+        AdvanceTx();
+    }
+
+    private void StartTurn()
+    {
+        _started = true;
+        _state = QmpLinkState.LinkNegotiation;
+        if (Role == QmpRole.Local)
+        {
+            _ownDescriptor = _ownDescriptor.WithLinkState(true);
+            WriteOwn();
+        }
+    }
+
+    private void StopTurn()
+    {
+        _actorStopped = true;
+        if (_started)
+        {
+            ResetChannel("the link was disposed");
+            _ownDescriptor = default;
+            _state = QmpLinkState.LinkDisconnected;
+            _closeAcknowledged.TrySetResult();
+            WriteOwn();
+        }
+
+        FailPostedSend();
+        _stopped.TrySetResult();
+    }
+
+    /// <summary>Reads the peer's mailbox and runs the state machine once.</summary>
+    private void ProcessPeer()
+    {
+        _mailbox.ReadPeer(_peer);
+        var peer = new QmpDescriptor(BinaryPrimitives.ReadUInt32LittleEndian(_peer));
+        QmpLinkTransition next = QmpLinkStateMachine.Next(new QmpLinkInput(_state, Role, _closing, _txAwaitingAck, _rxReady, _ownDescriptor, peer));
+        QmpLinkEvents events = next.Events;
+        if ((events & QmpLinkEvents.PeerLinkDown) != 0)
+        {
+            ResetChannel("the peer's link went down");
+        }
+        else if ((events & QmpLinkEvents.PeerChannelDown) != 0)
+        {
+            ResetChannel("the peer closed the channel");
+        }
+
+        _ownDescriptor = next.Own;
+        if ((events & QmpLinkEvents.ChannelConnected) != 0)
+        {
+            ChannelConnected();
+        }
+        else
+        {
+            SetState(next.State);
+        }
+
+        if ((events & QmpLinkEvents.LinkUp) != 0)
+        {
+            _linkUp.TrySetResult();
+        }
+
+        bool taken = (events & QmpLinkEvents.FragmentTaken) != 0;
+        if (taken)
+        {
+            _txAwaitingAck = false;
+        }
+
+        if ((events & QmpLinkEvents.PeerRxDone) != 0)
+        {
+            // The RFC driver ignores rem_frag_count and flips rx_done for every fragment it takes; after a non-final
+            // fragment that is its normal behaviour, not an error. Only the flip after the last fragment ends the message.
+            bool rfcPerFragmentDone = _txInFlight && !_txAwaitingAck && !_txLastFragmentSent;
+            if (!MessageConsumed() && !rfcPerFragmentDone)
+            {
+                ProtocolError("rx_done toggled with no message of ours outstanding");
+            }
+        }
+
+        if (taken)
+        {
+            FragmentTaken();
+        }
+
+        if ((events & QmpLinkEvents.FragmentArrived) != 0)
+        {
+            // Acked in the new word at once; the sender so always knows whether its last fragment was taken, and a
+            // failure can say truly whether the message may have been delivered.
+            TakeFragment(peer);
+        }
+
+        if (next.Write)
+        {
+            WriteOwn();
+        }
+    }
+
+    private void ChannelConnected()
+    {
+        SetState(QmpLinkState.ChannelConnected);
+        _channelClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _channelOpen.TrySetResult();
+        _connection++;
+        Volatile.Write(ref _connectionWord, (_connection << 1) | 1);
+        _turnDispatch = true;
+    }
+
+    /// <summary>Ends everything the channel carried: a send in flight fails, a partial message is dropped, the handler hears of it.</summary>
+    private void ResetChannel(string reason)
+    {
+        bool wasConnected = _state == QmpLinkState.ChannelConnected;
+        _epoch++;
+        FailSend(reason);
+        if (_rxExpectedRemaining >= 0)
+        {
+            Log.PartialDropped(_logger, _rxLength, reason);
+        }
+
+        // A whole message already handed to the dispatcher keeps its buffer (and holds new fragments back) until the
+        // dispatcher reports it handled or dropped.
+        _rxExpectedRemaining = -1;
+        _rxLength = 0;
+        if (_channelOpen.Task.IsCompleted)
+        {
+            _channelOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (wasConnected)
+        {
+            _channelClosed.TrySetResult();
+            Log.ChannelClosed(_logger, Role, reason);
+            Volatile.Write(ref _connectionWord, _connection << 1);
+            _turnDispatch = true;
+        }
+    }
+
+    private void SetState(QmpLinkState state)
+    {
+        QmpLinkState current = _state;
+        if (current != state)
+        {
+            Log.StateChanged(_logger, Role, current, state);
+            _instrumentation.StateChanged(current, state);
+            if (_closing && current == QmpLinkState.LocalDisconnecting)
+            {
+                _closeAcknowledged.TrySetResult();
+            }
+
+            _state = state;
+        }
+    }
+
+    private void WriteOwn()
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(_own, _ownDescriptor.Value);
+
+        // Traced before the write: the peer can read the word as soon as it is written (it may be polling or handling an
+        // earlier ring), so tracing after it could record the peer's answer first. Only the actor writes, so the order
+        // holds without a lock.
+        _trace?.Invoke(new QmpMailboxWrite(_time.GetUtcNow(), Role, _mailbox.OwnOffset, (byte[])_own.Clone()));
+        _mailbox.WriteOwn(_own);
+        Volatile.Write(ref _unrungWrites, 1);
+    }
+
+    private void ProtocolError(string what)
+    {
+        Interlocked.Increment(ref _protocolErrors);
+        _instrumentation.ProtocolError();
+        Log.ProtocolError(_logger, Role, what);
+    }
+
+    private static TaskCompletionSource CreateCompletedSource()
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.SetResult();
+        return source;
+    }
+}
