@@ -130,7 +130,26 @@ public sealed partial class RpmsgBus
     {
         if (cancellationToken.CanBeCanceled)
         {
-            return SendLinkedAsync(endpoint, source, destination, payload, cancellationToken);
+            // The endpoint's reusable operation links the caller's token and the endpoint's close without a linked source per
+            // send; while another send on the endpoint waits, an async method with a linked source.
+            RpmsgEndpoint.SendOperation? linkedOperation = endpoint.RentSendOperation();
+            if (linkedOperation is null)
+            {
+                return SendLinkedAsync(endpoint, source, destination, payload, cancellationToken);
+            }
+
+            CancellationToken linked = linkedOperation.Link(cancellationToken);
+            ValueTask linkedSend;
+            try
+            {
+                linkedSend = _transport.SendAsync(source, destination, payload, _txTimeout, linked);
+            }
+            catch (Exception ex)
+            {
+                linkedSend = ValueTask.FromException(ex);
+            }
+
+            return linkedOperation.Start(linkedSend, _countSent);
         }
 
         // No caller token: the endpoint's own close token is the only one, so the common case allocates nothing.

@@ -191,7 +191,18 @@ public sealed partial class RpmsgEndpoint : IAsyncDisposable
 
         // One reusable wait per endpoint (allocation-free); a concurrent second reader takes the async path.
         ReceiveOperation? operation = Interlocked.Exchange(ref _receiveOperation, null);
-        return operation is not null ? operation.Start(reader.ReadAsync(cancellationToken)) : ReceiveSlowAsync(reader, cancellationToken);
+        if (operation is null)
+        {
+            return ReceiveSlowAsync(reader, cancellationToken);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            Volatile.Write(ref _receiveOperation, operation);
+            return ValueTask.FromCanceled<RpmsgMessage>(cancellationToken);
+        }
+
+        return cancellationToken.CanBeCanceled ? operation.StartCancelable(reader, cancellationToken) : operation.Start(reader.ReadAsync(cancellationToken));
     }
 
     /// <summary>Takes the next message if one is queued; never waits.</summary>

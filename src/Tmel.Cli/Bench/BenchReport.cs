@@ -4,14 +4,18 @@ using Tmel.Cli.Commands;
 
 namespace Tmel.Cli.Bench;
 
-/// <summary>Prints each figure beside its group's baseline, measured in the same run, and their ratio; or JSON lines.</summary>
+/// <summary>
+/// Prints each figure beside its group's baseline, measured interleaved with it: the median of the paired ratios with its
+/// p10–p90 spread (the authoritative figure), the median absolute time, ops/s and bytes allocated; or JSON lines.
+/// </summary>
 internal static class BenchReport
 {
     public static void Write(TextWriter output, IReadOnlyList<BenchResult> results, bool json, string mode)
     {
         if (!json)
         {
-            output.WriteLine($"tmel bench ({mode}): medians per operation on this machine; compare ratios, not absolute times.");
+            output.WriteLine($"tmel bench ({mode}): baseline and candidates interleaved in short batches; ratio = median of paired ratios");
+            output.WriteLine("(candidate batch / adjacent baseline batch) with its p10-p90 spread; compare ratios, not absolute times (medians).");
         }
 
         foreach (IGrouping<string, BenchResult> group in results.GroupBy(r => r.Group))
@@ -20,12 +24,13 @@ internal static class BenchReport
             if (!json)
             {
                 output.WriteLine();
-                output.WriteLine(Invariant($"{group.Key,-30} {"median",10} {"ratio",8} {"ops/s",12} {"alloc/op",10}"));
+                output.WriteLine(Invariant($"{group.Key,-30} {"median",10} {"ratio",8} {"p10-p90",13} {"pairs",6} {"ops/s",12} {"alloc/op",10}"));
             }
 
             foreach (BenchResult r in group)
             {
-                double ratio = r.MedianNanoseconds / baseline.MedianNanoseconds;
+                double ratioOfMedians = r.MedianNanoseconds / baseline.MedianNanoseconds;
+                double ratio = r.Paired?.Median ?? ratioOfMedians;
                 if (json)
                 {
                     var line = new JsonObject
@@ -40,6 +45,11 @@ internal static class BenchReport
                         ["minNs"] = Math.Round(r.MinNanoseconds, 1),
                         ["maxNs"] = Math.Round(r.MaxNanoseconds, 1),
                         ["ratio"] = Math.Round(ratio, 3),
+                        ["ratioMethod"] = r.Paired is null ? "medians" : "paired",
+                        ["ratioP10"] = r.Paired is null ? null : Math.Round(r.Paired.P10, 3),
+                        ["ratioP90"] = r.Paired is null ? null : Math.Round(r.Paired.P90, 3),
+                        ["pairs"] = r.Paired?.Pairs,
+                        ["ratioOfMedians"] = Math.Round(ratioOfMedians, 3),
                         ["opsPerSecond"] = Math.Round(r.OperationsPerSecond),
                         ["allocatedBytesPerOp"] = Math.Round(r.AllocatedBytesPerOperation, 1),
                         ["operations"] = r.Operations,
@@ -49,7 +59,9 @@ internal static class BenchReport
                 else
                 {
                     string name = "  " + r.Name + (r.IsBaseline ? " (baseline)" : string.Empty);
-                    output.WriteLine(Invariant($"{name,-30} {FormatTime(r.MedianNanoseconds),10} {ratio,8:0.00} {r.OperationsPerSecond,12:N0} {r.AllocatedBytesPerOperation,8:0.#} B"));
+                    string spread = r.Paired is null ? string.Empty : Invariant($"{r.Paired.P10:0.00}-{r.Paired.P90:0.00}");
+                    string pairs = r.Paired is null ? string.Empty : r.Paired.Pairs.ToString(CultureInfo.InvariantCulture);
+                    output.WriteLine(Invariant($"{name,-30} {FormatTime(r.MedianNanoseconds),10} {ratio,8:0.00} {spread,13} {pairs,6} {r.OperationsPerSecond,12:N0} {r.AllocatedBytesPerOperation,8:0.#} B"));
                 }
             }
         }

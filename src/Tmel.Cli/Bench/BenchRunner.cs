@@ -1,32 +1,56 @@
 namespace Tmel.Cli.Bench;
 
-/// <summary>Runs each group's baseline and candidates in the same run: warm-up, then timed batches, median per operation.</summary>
-/// <remarks>Times come from <see cref="TimeProvider.GetTimestamp"/>; allocations from the process-wide precise counter
-/// (every thread's bytes, so the peer's pump and echo count too), divided by the operations measured.</remarks>
+/// <summary>
+/// Runs each group's baseline and candidates interleaved: all set up at once, each warmed up, then rounds of short batches in
+/// which every candidate batch runs right next to a baseline batch (the order alternating from round to round), so a
+/// candidate's ratio comes from pairs measured under the same machine load.
+/// </summary>
+/// <remarks>
+/// <para>Per candidate, the median of its paired ratios (candidate batch / adjacent baseline batch, per operation) is the
+/// authoritative figure, with the 10th and 90th percentiles as its spread; the medians of the absolute times are reported
+/// beside it. A busy machine moves both batches of a pair alike, which the ratio cancels; the absolute times do not.</para>
+/// <para>Times come from <see cref="TimeProvider.GetTimestamp"/>. Allocations come from one long batch per scenario after the
+/// timed rounds (<see cref="AllocationBatches"/> timed batches' worth), from the process-wide precise counter (every thread's
+/// bytes, so the peer's pump and echo count too), divided by its operations; the batch's own async box (about 100 B) is
+/// spread over them.</para>
+/// </remarks>
 internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
 {
-    private static readonly TimeSpan s_targetBatch = TimeSpan.FromMilliseconds(5);
+    /// <summary>How many timed batches' worth of operations the allocation batch runs.</summary>
+    public const int AllocationBatches = 16;
 
-    /// <summary>The groups: each has exactly one baseline, measured right before its candidates.</summary>
+    private static readonly TimeSpan s_targetBatch = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>The groups: the first scenario of each is its baseline, the others its candidates.</summary>
     public static IReadOnlyList<(string Group, Func<BenchScenario>[] Scenarios)> DefaultGroups { get; } =
     [
-        ("round trip 24 B", [() => new ChannelPingPongScenario(24), () => new EchoScenario(BenchTransport.Loopback, 24), () => new EchoScenario(BenchTransport.Qmp, 24)]),
+        ("round trip 24 B", [() => new ChannelPingPongScenario(24), () => new EchoScenario(BenchTransport.Loopback, 24), () => new EchoScenario(BenchTransport.Qmp, 24), () => new TypedEchoScenario(BenchTransport.Qmp, 24)]),
         ("round trip 6144 B", [() => new ChannelPingPongScenario(6144), () => new EchoScenario(BenchTransport.Loopback, 6144), () => new EchoScenario(BenchTransport.Qmp, 6144)]),
-        ("one way 24 B", [() => new OneWayScenario(BenchTransport.Loopback, 24), () => new OneWayScenario(BenchTransport.Qmp, 24)]),
+        ("one way 24 B", [() => new ChannelPingPongScenario(24), () => new OneWayScenario(BenchTransport.Loopback, 24), () => new OneWayScenario(BenchTransport.Qmp, 24)]),
     ];
 
     public async Task<IReadOnlyList<BenchResult>> RunAsync(IEnumerable<(string Group, Func<BenchScenario>[] Scenarios)> groups, CancellationToken cancellationToken)
     {
         var results = new List<BenchResult>();
-        foreach ((string group, Func<BenchScenario>[] scenarios) in groups)
+        foreach ((string group, Func<BenchScenario>[] factories) in groups)
         {
-            for (int i = 0; i < scenarios.Length; i++)
+            var scenarios = new List<BenchScenario>(factories.Length);
+            try
             {
-                BenchScenario scenario = scenarios[i]();
-                await using (scenario.ConfigureAwait(false))
+                foreach (Func<BenchScenario> factory in factories)
                 {
+                    BenchScenario scenario = factory();
+                    scenarios.Add(scenario);
                     await scenario.SetupAsync(cancellationToken).ConfigureAwait(false);
-                    results.Add(await MeasureAsync(group, scenario, isBaseline: i == 0, cancellationToken).ConfigureAwait(false));
+                }
+
+                results.AddRange(await MeasureAsync(group, scenarios, cancellationToken).ConfigureAwait(false));
+            }
+            finally
+            {
+                for (int i = scenarios.Count - 1; i >= 0; i--)
+                {
+                    await scenarios[i].DisposeAsync().ConfigureAwait(false);
                 }
             }
         }
@@ -34,9 +58,59 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
         return results;
     }
 
-    private async Task<BenchResult> MeasureAsync(string group, BenchScenario scenario, bool isBaseline, CancellationToken cancellationToken)
+    private async Task<BenchResult[]> MeasureAsync(string group, List<BenchScenario> scenarios, CancellationToken cancellationToken)
     {
-        // Warm up, and grow the batch until one takes about s_targetBatch.
+        var measured = new Measured[scenarios.Count];
+        for (int i = 0; i < scenarios.Count; i++)
+        {
+            measured[i] = new Measured(scenarios[i], await WarmUpAsync(scenarios[i], cancellationToken).ConfigureAwait(false));
+        }
+
+        // Rounds: each candidate next to a baseline batch, baseline first in even rounds and second in odd ones, until every
+        // scenario had its share of the measuring time and at least MinBatches pairs were taken.
+        Measured baseline = measured[0];
+        TimeSpan total = settings.Measure * scenarios.Count;
+        long started = clock.GetTimestamp();
+        for (int round = 0; round < settings.MinBatches || clock.GetElapsedTime(started) < total; round++)
+        {
+            for (int c = 1; c < measured.Length; c++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Measured candidate = measured[c];
+                double baselineTime;
+                double candidateTime;
+                if (round % 2 == 0)
+                {
+                    baselineTime = await baseline.RunBatchAsync(clock, cancellationToken).ConfigureAwait(false);
+                    candidateTime = await candidate.RunBatchAsync(clock, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    candidateTime = await candidate.RunBatchAsync(clock, cancellationToken).ConfigureAwait(false);
+                    baselineTime = await baseline.RunBatchAsync(clock, cancellationToken).ConfigureAwait(false);
+                }
+
+                candidate.Ratios.Add(candidateTime / baselineTime);
+            }
+
+            if (measured.Length == 1)
+            {
+                await baseline.RunBatchAsync(clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        foreach (Measured m in measured)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await m.MeasureAllocationAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. measured.Select((m, i) => m.ToResult(group, isBaseline: i == 0))];
+    }
+
+    /// <summary>Warms up for the configured time, and grows the batch until one takes about <see cref="s_targetBatch"/>.</summary>
+    private async Task<int> WarmUpAsync(BenchScenario scenario, CancellationToken cancellationToken)
+    {
         int batch = 8;
         long warmupStarted = clock.GetTimestamp();
         while (clock.GetElapsedTime(warmupStarted) < settings.Warmup)
@@ -50,34 +124,53 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
             }
         }
 
-        var perOperation = new List<double>();
-        long operations = 0;
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        long measureStarted = clock.GetTimestamp();
-        while (perOperation.Count < settings.MinBatches || clock.GetElapsedTime(measureStarted) < settings.Measure)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            long started = clock.GetTimestamp();
-            await scenario.RunAsync(batch, cancellationToken).ConfigureAwait(false);
-            perOperation.Add(clock.GetElapsedTime(started).TotalNanoseconds / batch);
-            operations += batch;
-        }
-
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        perOperation.Sort();
-        return new BenchResult(
-            group,
-            scenario.Name,
-            scenario.Transport,
-            scenario.PayloadSize,
-            Median(perOperation),
-            perOperation[0],
-            perOperation[^1],
-            operations,
-            (double)allocated / operations,
-            isBaseline);
+        return batch;
     }
 
-    private static double Median(List<double> sorted) =>
-        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    /// <summary>One scenario's batches: time per operation of each, operations in all, bytes allocated per operation, and its paired ratios.</summary>
+    private sealed class Measured(BenchScenario scenario, int batch)
+    {
+        private readonly List<double> _perOperation = [];
+        private long _operations;
+        private double _allocatedPerOperation;
+
+        public List<double> Ratios { get; } = [];
+
+        /// <summary>Runs one batch and returns its time per operation in nanoseconds.</summary>
+        public async Task<double> RunBatchAsync(TimeProvider clock, CancellationToken cancellationToken)
+        {
+            long started = clock.GetTimestamp();
+            await scenario.RunAsync(batch, cancellationToken).ConfigureAwait(false);
+            double perOperation = clock.GetElapsedTime(started).TotalNanoseconds / batch;
+            _operations += batch;
+            _perOperation.Add(perOperation);
+            return perOperation;
+        }
+
+        /// <summary>Runs one long batch and counts the bytes every thread allocated meanwhile, per operation.</summary>
+        public async Task MeasureAllocationAsync(CancellationToken cancellationToken)
+        {
+            int operations = batch * AllocationBatches;
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            await scenario.RunAsync(operations, cancellationToken).ConfigureAwait(false);
+            _allocatedPerOperation = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / operations;
+        }
+
+        public BenchResult ToResult(string group, bool isBaseline)
+        {
+            _perOperation.Sort();
+            return new BenchResult(
+                group,
+                scenario.Name,
+                scenario.Transport,
+                scenario.PayloadSize,
+                BenchStatistics.Median(_perOperation),
+                _perOperation[0],
+                _perOperation[^1],
+                _operations,
+                _allocatedPerOperation,
+                isBaseline,
+                isBaseline ? null : BenchStatistics.Summarize(Ratios));
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Rpmsg.Core;
 using Tmel.Services.Internal;
@@ -47,5 +48,35 @@ public sealed class EchoClient
         using RequestLane.Turn turn = await _lane.EnterAsync(cancellationToken).ConfigureAwait(false);
         using RpmsgMessage reply = await turn.RequestAsync(payload, static _ => true, buffers: null, cancellationToken).ConfigureAwait(false);
         return reply.Span.ToArray();
+    }
+
+    /// <summary>Sends <paramref name="payload"/> to the echo service and copies the reply's bytes into <paramref name="destination"/>; allocates nothing in steady state.</summary>
+    /// <param name="payload">Up to the bus's MTU bytes.</param>
+    /// <param name="destination">Where the reply's bytes go.</param>
+    /// <param name="cancellationToken">Ends the call.</param>
+    /// <returns>The reply's length in bytes.</returns>
+    /// <exception cref="RpmsgTimeoutException">No reply within the driver's response timeout (<see cref="RpmsgError.ResponseTimeout"/>), no transmit room (<see cref="RpmsgError.TxTimeout"/>), or earlier abandoned requests still wait for their late replies (<see cref="RpmsgError.LateReplyPending"/>; not sent).</exception>
+    /// <exception cref="RpmsgEndpointClosedException">The device went away, or the bus was disposed.</exception>
+    /// <exception cref="RpmsgException">The link is down.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The payload is larger than the MTU.</exception>
+    /// <exception cref="ArgumentException">The reply is longer than <paramref name="destination"/>; it was received and dropped.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<int> EchoAsync(ReadOnlyMemory<byte> payload, Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (payload.Length > Device.Bus.Mtu)
+        {
+            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"The payload is {payload.Length} bytes; the bus carries at most {Device.Bus.Mtu}.");
+        }
+
+        using RequestLane.Turn turn = await _lane.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using RpmsgMessage reply = await turn.RequestAsync(payload, static _ => true, buffers: null, cancellationToken).ConfigureAwait(false);
+        if (reply.Length > destination.Length)
+        {
+            throw new ArgumentException($"The reply is {reply.Length} bytes; the destination holds {destination.Length}.", nameof(destination));
+        }
+
+        reply.Span.CopyTo(destination.Span);
+        return reply.Length;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Rpmsg.Core;
 
@@ -29,7 +30,7 @@ namespace Tmel.Services.Internal;
 /// hold passed; never while a later request could be given the same bus address.
 /// </para>
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never allocates a wait handle (only WaitAsync is used); nothing to release.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore never allocates a wait handle (only WaitAsync is used), and the request source's timer is stopped after every request; nothing to release.")]
 internal sealed partial class RequestLane
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
@@ -44,6 +45,7 @@ internal sealed partial class RequestLane
     private readonly string _service;
     private TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously); // guarded by _lock
     private RpmsgEndpoint? _endpoint; // used only by the holder of the turn
+    private CancellationTokenSource _requestEnd; // used only by the holder of the turn: response timeout or caller cancelled
     private long _lateReplies;
     private long _holdsExpired;
     private long _unmatched;
@@ -58,6 +60,7 @@ internal sealed partial class RequestLane
         _settings = settings;
         _time = time;
         _logger = logger;
+        _requestEnd = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
     }
 
     /// <summary>Gets how many late replies to abandoned requests arrived and were dropped.</summary>
@@ -182,7 +185,8 @@ internal sealed partial class RequestLane
         }
     }
 
-    private async Task<RpmsgMessage> RequestAsync(ReadOnlyMemory<byte> request, Func<RpmsgMessage, bool> isReply, RequestBuffers? buffers, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RpmsgMessage> RequestAsync(ReadOnlyMemory<byte> request, Func<RpmsgMessage, bool> isReply, RequestBuffers? buffers, CancellationToken cancellationToken)
     {
         // Cancelled before anything was sent: nothing to abandon.
         cancellationToken.ThrowIfCancellationRequested();
@@ -193,15 +197,17 @@ internal sealed partial class RequestLane
         CancellationToken linkDown = _bus.LinkDown;
 
         // The response timeout runs from the hand-over, so it bounds the whole exchange; the send's own wait for room
-        // has the bus's transmit timeout.
-        using var timeout = new CancellationTokenSource(_settings.ResponseTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        // has the bus's transmit timeout. The lane's one reusable source carries both the timeout and, through a
+        // registration, the caller's token: no linked source and no timer per request.
+        CancellationTokenSource requestEnd = _requestEnd;
+        requestEnd.CancelAfter(_settings.ResponseTimeout);
+        CancellationTokenRegistration callerLink = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), requestEnd);
         try
         {
             await endpoint.SendToAsync(_destination, request, cancellationToken).ConfigureAwait(false);
             while (true)
             {
-                RpmsgMessage message = await endpoint.ReceiveAsync(linked.Token).ConfigureAwait(false);
+                RpmsgMessage message = await endpoint.ReceiveAsync(requestEnd.Token).ConfigureAwait(false);
                 bool accepted;
                 try
                 {
@@ -226,7 +232,7 @@ internal sealed partial class RequestLane
         catch (Exception ex) when (MayBeAnsweredLater(ex))
         {
             Abandon(endpoint, buffers?.Detach(), linkDown);
-            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested && requestEnd.IsCancellationRequested)
             {
                 Log.ResponseTimedOut(_logger, _service, _settings.ResponseTimeout.TotalMilliseconds);
                 throw new RpmsgTimeoutException(
@@ -235,9 +241,20 @@ internal sealed partial class RequestLane
                     $"{_service} did not answer within {_settings.ResponseTimeout.TotalMilliseconds:0.###} ms; the request was delivered and may have been carried out.");
             }
 
-            // The caller sees its own token, never the linked one.
+            // The caller sees its own token, never the lane's.
             cancellationToken.ThrowIfCancellationRequested();
             throw;
+        }
+        finally
+        {
+            // Waits for a caller's cancellation that is running now, so the reset below cannot be undone by it.
+            callerLink.Dispose();
+            if (!requestEnd.TryReset())
+            {
+                // It fired (timeout or the caller): a fired source cannot be reused.
+                requestEnd.Dispose();
+                _requestEnd = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+            }
         }
     }
 
@@ -361,7 +378,7 @@ internal sealed partial class RequestLane
         /// <exception cref="RpmsgEndpointClosedException">The device was removed, or the bus disposed.</exception>
         /// <exception cref="RpmsgException">The link is down.</exception>
         /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
-        public Task<RpmsgMessage> RequestAsync(ReadOnlyMemory<byte> request, Func<RpmsgMessage, bool> isReply, RequestBuffers? buffers, CancellationToken cancellationToken) =>
+        public ValueTask<RpmsgMessage> RequestAsync(ReadOnlyMemory<byte> request, Func<RpmsgMessage, bool> isReply, RequestBuffers? buffers, CancellationToken cancellationToken) =>
             _lane.RequestAsync(request, isReply, buffers, cancellationToken);
 
         public void Dispose() => _lane?._turn.Release();

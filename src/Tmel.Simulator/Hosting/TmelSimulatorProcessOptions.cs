@@ -19,8 +19,8 @@ public sealed class TmelSimulatorProcessOptions
     public string? RawEchoSubsystem { get; set; }
 
     /// <summary>Gets or sets the size of each subsystem's SRAM region in bytes.</summary>
-    /// <value>Default 4 MiB, as the client's default region.</value>
-    public int SramSize { get; set; } = 4 * 1024 * 1024;
+    /// <value>Default <see cref="QmpSharedMemoryRegion.DefaultSize"/> (4 MiB), as the client's default region.</value>
+    public int SramSize { get; set; } = QmpSharedMemoryRegion.DefaultSize;
 
     /// <summary>Gets or sets the bus address of each SRAM region's byte 0.</summary>
     /// <value>Default <see cref="QmpSharedMemoryRegion.DefaultBaseBusAddress"/> (0x86000000).</value>

@@ -36,9 +36,9 @@ public sealed class QmpTransportOptions : IValidatableObject
     public TimeSpan BringUpMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Gets or sets the size of the shared-memory (SRAM/DMA) region in bytes.</summary>
-    /// <value>Default 4 MiB; a multiple of 8 from 8 bytes to 16 MiB.</value>
+    /// <value>Default <see cref="QmpSharedMemoryRegion.DefaultSize"/> (4 MiB); a multiple of 8 from 8 bytes to 16 MiB.</value>
     [Range(QmpSharedMemoryRegion.Alignment, QmpSharedMemoryRegion.MaxSize)]
-    public int SharedMemorySize { get; set; } = 4 * 1024 * 1024;
+    public int SharedMemorySize { get; set; } = QmpSharedMemoryRegion.DefaultSize;
 
     /// <summary>Gets or sets the bus address of the shared-memory region's first byte.</summary>
     /// <value>Default 0x86000000; non-zero, a multiple of 8, and low enough that the region ends below 4 GiB.</value>

@@ -54,14 +54,14 @@ public sealed class QmpSharedBuffer : IRpmsgSharedBuffer
 
     /// <summary>Copies the buffer's first bytes, as many as <paramref name="destination"/> holds.</summary>
     /// <param name="destination">Where the bytes go; its length says how many to read.</param>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: <paramref name="destination"/> is longer than the buffer, or the buffer has been freed.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: <paramref name="destination"/> is longer than the buffer, or the buffer has been freed.</exception>
     public void Read(Span<byte> destination) => Region.ReadBuffer(this, 0, destination);
 
     /// <summary>Copies bytes from <paramref name="offset"/> into the buffer, as many as <paramref name="destination"/> holds.</summary>
     /// <param name="offset">The offset from the buffer's first byte.</param>
     /// <param name="destination">Where the bytes go; its length says how many to read.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: the range does not fit in the buffer, or the buffer has been freed.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: the range does not fit in the buffer, or the buffer has been freed.</exception>
     public void Read(int offset, Span<byte> destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -70,14 +70,14 @@ public sealed class QmpSharedBuffer : IRpmsgSharedBuffer
 
     /// <summary>Copies <paramref name="source"/> to the start of the buffer.</summary>
     /// <param name="source">The bytes to write.</param>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: <paramref name="source"/> is longer than the buffer, or the buffer has been freed.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: <paramref name="source"/> is longer than the buffer, or the buffer has been freed.</exception>
     public void Write(ReadOnlySpan<byte> source) => Region.WriteBuffer(this, 0, source);
 
     /// <summary>Copies <paramref name="source"/> into the buffer, starting at <paramref name="offset"/>.</summary>
     /// <param name="offset">The offset from the buffer's first byte.</param>
     /// <param name="source">The bytes to write.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="offset"/> is negative.</exception>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: the range does not fit in the buffer, or the buffer has been freed.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: the range does not fit in the buffer, or the buffer has been freed.</exception>
     public void Write(int offset, ReadOnlySpan<byte> source)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
@@ -86,7 +86,7 @@ public sealed class QmpSharedBuffer : IRpmsgSharedBuffer
 
     /// <summary>Copies the whole buffer into a new array.</summary>
     /// <returns>A copy of the buffer's <see cref="Length"/> bytes.</returns>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: the buffer has been freed.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: the buffer has been freed.</exception>
     public byte[] ToArray()
     {
         byte[] copy = new byte[Length];

@@ -37,14 +37,15 @@ namespace Tmel.Transport.Qmp;
 /// </para>
 /// <para>
 /// The region is the QMP transport's <see cref="IRpmsgSharedMemory"/>: drivers above the transport (for example the
-/// TME-L service clients) see it only through that seam. Its failures are <see cref="QmpSharedMemoryException"/>s, which
-/// are <see cref="RpmsgSharedMemoryException"/>s for them.
+/// TME-L service clients) see it only through that seam. Its failures are <see cref="RpmsgSharedMemoryException"/>s, the
+/// seam's one exception type.
 /// </para>
 /// </remarks>
 public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
 {
-    /// <summary>The default region size: 64 KiB.</summary>
-    public const int DefaultSize = 64 * 1024;
+    /// <summary>The default region size, the one default of every region (the host's, the simulator's, each cross-process subsystem's SRAM): 4 MiB.</summary>
+    /// <remarks>Room for an image's metadata with <c>elf_buf</c> up to 1 MiB and the other clients' buffers beside it (docs/shared-memory.md).</remarks>
+    public const int DefaultSize = 4 * 1024 * 1024;
 
     /// <summary>The largest region size: 16 MiB.</summary>
     public const int MaxSize = 16 * 1024 * 1024;
@@ -127,7 +128,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
     /// <param name="length">The buffer's length in bytes; at least 1.</param>
     /// <returns>The buffer; its caller owns it and frees it with <see cref="Free(QmpSharedBuffer)"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is zero or negative.</exception>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfMemory"/>: no free block is large enough.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfMemory"/>: no free block is large enough.</exception>
     public QmpSharedBuffer Allocate(int length)
     {
         if (!TryAllocate(length, out QmpSharedBuffer? buffer))
@@ -182,9 +183,9 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
     /// <summary>Frees a buffer that <see cref="Allocate(int)"/> or <see cref="TryAllocate(int, out QmpSharedBuffer?)"/> returned.</summary>
     /// <param name="buffer">The buffer to free; every access through it, or through a view of it, throws from now on.</param>
     /// <exception cref="ArgumentNullException"><paramref name="buffer"/> is <see langword="null"/>.</exception>
-    /// <exception cref="QmpSharedMemoryException">
-    /// <see cref="QmpSharedMemoryError.NotAllocated"/>: <paramref name="buffer"/> belongs to another region or is a view;
-    /// <see cref="QmpSharedMemoryError.DoubleFree"/>: it was already freed.
+    /// <exception cref="RpmsgSharedMemoryException">
+    /// <see cref="RpmsgSharedMemoryError.NotAllocated"/>: <paramref name="buffer"/> belongs to another region or is a view;
+    /// <see cref="RpmsgSharedMemoryError.DoubleFree"/>: it was already freed.
     /// </exception>
     public void Free(QmpSharedBuffer buffer)
     {
@@ -232,7 +233,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
     /// <summary>Copies bytes at a bus address, as many as <paramref name="destination"/> holds.</summary>
     /// <param name="busAddress">The bus address of the first byte, for example a <c>payload_ptr</c> from the peer.</param>
     /// <param name="destination">Where the bytes go; its length says how many to read.</param>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: the range does not lie inside one allocated buffer.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: the range does not lie inside one allocated buffer.</exception>
     public void Read(uint busAddress, Span<byte> destination)
     {
         lock (_lock)
@@ -249,7 +250,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
     /// <summary>Copies <paramref name="source"/> to a bus address.</summary>
     /// <param name="busAddress">The bus address of the first byte, for example a <c>payload_ptr</c> from the peer.</param>
     /// <param name="source">The bytes to write.</param>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: the range does not lie inside one allocated buffer.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: the range does not lie inside one allocated buffer.</exception>
     public void Write(uint busAddress, ReadOnlySpan<byte> source)
     {
         lock (_lock)
@@ -282,7 +283,7 @@ public sealed class QmpSharedMemoryRegion : IRpmsgSharedMemory
     /// <summary>Checks that a pointer and length from the peer lie inside one allocated buffer.</summary>
     /// <param name="busAddress">The bus address of the range's first byte (the RFC's <c>payload_ptr</c>).</param>
     /// <param name="length">The range's length in bytes (the RFC's <c>payload_len</c>).</param>
-    /// <exception cref="QmpSharedMemoryException"><see cref="QmpSharedMemoryError.OutOfBounds"/>: the range does not lie inside one allocated buffer.</exception>
+    /// <exception cref="RpmsgSharedMemoryException"><see cref="RpmsgSharedMemoryError.OutOfBounds"/>: the range does not lie inside one allocated buffer.</exception>
     /// <remarks>The answer holds only at the time of the call: the buffer may be freed right after. Use <see cref="TryGetBuffer(uint, uint, out QmpSharedBuffer?)"/> to keep a checked handle.</remarks>
     public void ValidateRange(uint busAddress, uint length)
     {

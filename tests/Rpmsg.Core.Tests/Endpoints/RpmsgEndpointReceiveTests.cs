@@ -130,6 +130,56 @@ public class RpmsgEndpointReceiveTests
     }
 
     [Fact]
+    public async Task ReceiveAsync_WithTokenCancelledWhileWaiting_LosesNoMessage_AndTheNextWaitWithATokenGetsIt()
+    {
+        await using var pair = new BusPair();
+        await using RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000);
+        await using RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
+        for (int round = 0; round < 3; round++)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            ValueTask<RpmsgMessage> pending = receiver.ReceiveAsync(cts.Token);
+            await cts.CancelAsync();
+            OperationCanceledException cancelled = await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pending);
+            Assert.Equal(cts.Token, cancelled.CancellationToken);
+
+            await sender.SendToAsync(2000, new byte[] { (byte)round }, Ct);
+            using RpmsgMessage message = await receiver.ReceiveAsync(Ct);
+            Assert.Equal(round, message.Span[0]);
+        }
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_WithTokenPendingWhenEndpointDisposed_ThrowsEndpointClosed()
+    {
+        await using var pair = new BusPair();
+        RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        ValueTask<RpmsgMessage> pending = receiver.ReceiveAsync(cts.Token);
+
+        await receiver.DisposeAsync();
+
+        RpmsgEndpointClosedException closed = await Assert.ThrowsAsync<RpmsgEndpointClosedException>(async () => await pending);
+        Assert.Equal(RpmsgError.EndpointClosed, closed.Error);
+    }
+
+    [Fact]
+    public async Task ReceiveAsync_WithAlreadyCancelledToken_ThrowsOperationCanceled_AndTakesNoMessage()
+    {
+        await using var pair = new BusPair();
+        await using RpmsgEndpoint receiver = pair.Remote.CreateEndpoint(2000);
+        await using RpmsgEndpoint sender = pair.Local.CreateEndpoint(RpmsgAddress.Any);
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await receiver.ReceiveAsync(cts.Token));
+
+        await sender.SendToAsync(2000, new byte[] { 4 }, Ct);
+        using RpmsgMessage message = await receiver.ReceiveAsync(Ct);
+        Assert.Equal(4, message.Span[0]);
+    }
+
+    [Fact]
     public async Task Dispose_WithQueuedMessages_FreesAndCountsThemAsDiscarded()
     {
         await using var pair = new BusPair();

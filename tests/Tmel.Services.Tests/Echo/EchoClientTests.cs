@@ -40,6 +40,34 @@ public sealed partial class EchoClientTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task EchoAsync_IntoBuffer_ServiceAnswers_CopiesTheReplyAndReturnsItsLength()
+    {
+        EchoClient client = await BindAsync(new EchoDriver());
+        byte[] destination = new byte[4];
+
+        ValueTask<int> call = client.EchoAsync(new byte[] { 1, 2, 3 }, destination, Ct);
+        await AnswerNextAsync(reply: [9, 8]);
+
+        Assert.Equal(2, await call);
+        Assert.Equal(new byte[] { 9, 8, 0, 0 }, destination);
+    }
+
+    [Fact]
+    public async Task EchoAsync_IntoBuffer_ReplyLongerThanTheBuffer_ArgumentException_AndTheNextCallStillWorks()
+    {
+        EchoClient client = await BindAsync(new EchoDriver());
+
+        Task<int> first = client.EchoAsync(new byte[] { 1 }, new byte[1], Ct).AsTask();
+        await AnswerNextAsync(reply: [7, 7]);
+        ArgumentException tooLong = await Assert.ThrowsAsync<ArgumentException>(() => first);
+        Assert.Equal("destination", tooLong.ParamName);
+
+        ValueTask<int> second = client.EchoAsync(new byte[] { 2 }, new byte[1], Ct);
+        await AnswerNextAsync(reply: [22]);
+        Assert.Equal(1, await second);
+    }
+
+    [Fact]
     public async Task EchoAsync_NoReplyWithinTheTimeout_ResponseTimeout_AndTheNextCallStillGetsItsReply()
     {
         EchoClient client = await BindAsync(new EchoDriver(TimeSpan.FromSeconds(2)));
@@ -57,6 +85,33 @@ public sealed partial class EchoClientTests : IAsyncDisposable
         await AnswerNextAsync(reply: [22]);
 
         Assert.Equal(new byte[] { 22 }, await second);
+    }
+
+    [Fact]
+    public async Task EchoAsync_AfterAnsweredCallsWithOneToken_TimeoutStillFires_AndCancellingStillWorks()
+    {
+        EchoClient client = await BindAsync(new EchoDriver(TimeSpan.FromSeconds(2)));
+        using var user = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        for (byte i = 0; i < 3; i++)
+        {
+            ValueTask<int> answered = client.EchoAsync(new byte[] { i }, new byte[1], user.Token);
+            await AnswerNextAsync(reply: [i]);
+            Assert.Equal(1, await answered);
+        }
+
+        // The lane's reused request source still carries the timeout, from the fake clock.
+        Task<int> unanswered = client.EchoAsync(new byte[] { 9 }, new byte[1], user.Token).AsTask();
+        (await _service.ReceiveAsync(Ct)).Dispose();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        RpmsgTimeoutException timeout = await Assert.ThrowsAsync<RpmsgTimeoutException>(() => unanswered);
+        Assert.Equal(RpmsgError.ResponseTimeout, timeout.Error);
+
+        // And, replaced after firing, the caller's token.
+        Task<int> cancelled = client.EchoAsync(new byte[] { 10 }, new byte[1], user.Token).AsTask();
+        (await _service.ReceiveAsync(Ct)).Dispose();
+        await user.CancelAsync();
+        OperationCanceledException canceled = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.Equal(user.Token, canceled.CancellationToken);
     }
 
     [Fact]

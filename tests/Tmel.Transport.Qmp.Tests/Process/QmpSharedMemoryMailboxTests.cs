@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rpmsg.Core;
 using Tmel.Transport.Qmp.Tests.Support;
 
 namespace Tmel.Transport.Qmp.Tests.Process;
@@ -250,7 +251,7 @@ public sealed class QmpSharedMemoryMailboxTests : IDisposable
         Assert.True(tmel.IsAllocatedRange(0x8600_0000, 4096));
         Assert.False(tmel.IsAllocatedRange(0x8600_0000, 4097));
         Assert.False(tmel.IsAllocatedRange(0x85FF_FFF8, 8));
-        Assert.Throws<QmpSharedMemoryException>(() => tmel.Allocate(8));
+        Assert.Throws<RpmsgSharedMemoryException>(() => tmel.Allocate(8));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Rpmsg.Core;
+
 namespace Tmel.Transport.Qmp.Tests.SharedMemory;
 
 public class QmpSharedBufferTests
@@ -31,9 +33,9 @@ public class QmpSharedBufferTests
         QmpSharedBuffer buffer = region.Allocate(5);
         QmpSharedBuffer next = region.Allocate(8);
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => buffer.Write(Enumerable.Repeat((byte)0xEE, 6).ToArray()));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => buffer.Write(Enumerable.Repeat((byte)0xEE, 6).ToArray()));
 
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, ex.SharedMemoryError);
         Assert.Equal(new byte[5], buffer.ToArray());
         Assert.Equal(new byte[8], next.ToArray());
     }
@@ -48,8 +50,8 @@ public class QmpSharedBufferTests
         var region = new QmpSharedMemoryRegion(64);
         QmpSharedBuffer buffer = region.Allocate(5);
 
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => buffer.Read(offset, new byte[length])).Reason);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => buffer.Write(offset, new byte[length])).Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => buffer.Read(offset, new byte[length])).SharedMemoryError);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => buffer.Write(offset, new byte[length])).SharedMemoryError);
     }
 
     [Fact]
@@ -77,8 +79,8 @@ public class QmpSharedBufferTests
         QmpSharedBuffer owner = region.Allocate(16);
         Assert.True(region.TryGetBuffer(owner.BusAddress + 4, 8, out QmpSharedBuffer? view));
 
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => view.Write(new byte[9])).Reason);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => view.Read(8, new byte[1])).Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => view.Write(new byte[9])).SharedMemoryError);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => view.Read(8, new byte[1])).SharedMemoryError);
 
         view.Write(Enumerable.Repeat((byte)0x77, 8).ToArray());
         Assert.Equal([0, 0, 0, 0, .. Enumerable.Repeat((byte)0x77, 8), 0, 0, 0, 0], owner.ToArray());
@@ -98,9 +100,9 @@ public class QmpSharedBufferTests
 
         Assert.True(owner.IsFreed);
         Assert.True(empty.IsFreed);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => owner.Read(new byte[1])).Reason);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => owner.Write([])).Reason);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => empty.ToArray()).Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => owner.Read(new byte[1])).SharedMemoryError);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => owner.Write([])).SharedMemoryError);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => empty.ToArray()).SharedMemoryError);
     }
 
     [Fact]

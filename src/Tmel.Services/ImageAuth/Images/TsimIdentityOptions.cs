@@ -6,7 +6,7 @@ namespace Tmel.Services.ImageAuth;
 /// OEM_ID and MODEL_ID as 4, so <see cref="OemId"/> and <see cref="ModelId"/> are at most 0xFFFF. <see cref="HwId"/> is at
 /// most 0xFFFFFFFF because the OEM metadata's <c>jtag_id</c> it must match is a u32.
 /// </remarks>
-public sealed class TsimIdentityOptions
+internal sealed class TsimIdentityOptions
 {
     /// <summary>The software id (image type, e.g. 0x0D for the WCSS root PD) the signer certificate is issued for.</summary>
     /// <value>Default 0.</value>

@@ -28,7 +28,7 @@ namespace Tmel.Services.ImageAuth;
 /// 103 bytes (the most likely DER length) and draws signatures until one has it.
 /// </para>
 /// </remarks>
-public static class TsimImageSigner
+internal static class TsimImageSigner
 {
     private const int SignatureSize = 103;
     private const int MaxSignatureAttempts = 64;

@@ -1,7 +1,7 @@
 namespace Tmel.Services.ImageAuth;
 
 /// <summary>Step 2: the hash segment found by flags, its v7 header sizes and its two metadata blocks.</summary>
-public static partial class TsimImageVerifier
+internal static partial class TsimImageVerifier
 {
     private static string? TryReadHashSegment(ReadOnlySpan<byte> metadata, SignedElfLayout layout, out HashSegmentView view)
     {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Tmel.Services.ImageAuth;
 
 /// <summary>Step 8: the OEM metadata's bindings against the fuses, then debug and anti-rollback.</summary>
-public static partial class TsimImageVerifier
+internal static partial class TsimImageVerifier
 {
     private static readonly (int Field, string Name)[] s_requiredBindings =
     [

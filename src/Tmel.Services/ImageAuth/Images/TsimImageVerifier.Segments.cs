@@ -6,7 +6,7 @@ using static Tmel.Services.ImageAuth.TsimVerificationSteps;
 namespace Tmel.Services.ImageAuth;
 
 /// <summary>Step 9: every hashed PT_LOAD against the loaded memory, hashed incrementally through one fixed chunk.</summary>
-public static partial class TsimImageVerifier
+internal static partial class TsimImageVerifier
 {
     private static TsimVerificationResult? VerifySegments(SignedElfLayout layout, ReadOnlySpan<byte> hashTable, ITsimLoadedMemory loaded)
     {

@@ -7,7 +7,7 @@ namespace Tmel.Services.ImageAuth;
 /// Steps 1b..1f and 2b..2e: the structural rules a layout the signer writes always meets, checked before and regardless of
 /// the signature (a secure-boot ROM refuses a malformed ELF before it trusts any of it). docs/image-format.md has the rules.
 /// </summary>
-public static partial class TsimImageVerifier
+internal static partial class TsimImageVerifier
 {
     /// <summary>Steps 1b..1f: e_type and e_version, phdr types, alignment, PT_LOAD file ranges, the other phdrs' file ranges.</summary>
     /// <param name="layout">The layout step 1 read.</param>

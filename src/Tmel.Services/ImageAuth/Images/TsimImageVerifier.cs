@@ -51,7 +51,7 @@ namespace Tmel.Services.ImageAuth;
 /// thread-safe.
 /// </para>
 /// </remarks>
-public static partial class TsimImageVerifier
+internal static partial class TsimImageVerifier
 {
     private const int SignedPrefixSize = HashSegmentHeader.Size + CommonMetadata.Size + OemMetadata.Size;
 

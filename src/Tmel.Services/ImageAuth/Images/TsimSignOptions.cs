@@ -5,7 +5,7 @@ namespace Tmel.Services.ImageAuth;
 /// <see cref="SwId"/>, <see cref="HwId"/>, <see cref="OemId"/> and <see cref="ModelId"/> must equal the signer
 /// certificate's OU fields (the verifier checks that they agree); the signer refuses options that do not.
 /// </remarks>
-public sealed class TsimSignOptions
+internal sealed class TsimSignOptions
 {
     /// <summary>The software id written to the common metadata (SEC_AUTH's <c>sw_id</c> must match it).</summary>
     /// <value>Default 0.</value>

@@ -5,7 +5,7 @@ using System.Text;
 namespace Tmel.Services.ImageAuth;
 
 /// <summary>The identity's files: <see cref="Save(string, bool)"/>, <see cref="Load"/> and <see cref="LoadPublic"/>.</summary>
-public sealed partial class TsimSigningIdentity
+internal sealed partial class TsimSigningIdentity
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private static readonly string[] s_fileNames = [RootFileName, CaFileName, SignerFileName, SignerKeyFileName, OemPkHashFileName];

@@ -21,7 +21,7 @@ namespace Tmel.Services.ImageAuth;
 /// them yourself. Not thread-safe for <see cref="Dispose"/>; the other members may be used concurrently.
 /// </para>
 /// </remarks>
-public sealed partial class TsimSigningIdentity : IDisposable
+internal sealed partial class TsimSigningIdentity : IDisposable
 {
     /// <summary>The file <see cref="Save(string, bool)"/> writes the root certificate to (PEM).</summary>
     public const string RootFileName = "root.pem";

@@ -1,7 +1,7 @@
 namespace Tmel.Services.ImageAuth;
 
 /// <summary>What a signing identity implies for the images it signs and the device that trusts it.</summary>
-public static class TsimSigningIdentityExtensions
+internal static class TsimSigningIdentityExtensions
 {
     /// <summary>Gets the software id in the signer certificate's SW_ID field (its low 32 bits: the image type).</summary>
     /// <param name="identity">The identity.</param>

@@ -9,7 +9,7 @@ namespace Tmel.Services.ImageAuth;
 /// <param name="FirstSegmentLength">On success the first hashed PT_LOAD's <c>p_memsz</c>; otherwise 0.</param>
 /// <param name="EntryAddress">On success <c>e_entry</c> truncated to 32 bits (SEC_AUTH's <c>entry_addr</c> is a u32); otherwise 0.</param>
 /// <param name="Measurement">On success what to record for attestation; otherwise <see langword="null"/>.</param>
-public sealed record TsimVerificationResult(
+internal sealed record TsimVerificationResult(
     TmelStatus Status,
     uint ExtendedError,
     uint FirstSegmentAddress,
