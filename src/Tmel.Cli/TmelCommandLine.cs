@@ -16,6 +16,7 @@ internal static class TmelCommandLine
             ImageCommand.Create(),
             AttestCommand.Create(),
             DeviceCommand.Create(),
+            SoakCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
