@@ -36,6 +36,40 @@ internal sealed class SoakCorruptionRecords
         }
     }
 
+    /// <summary>Whether two recorded faults on the same byte (a request's and its echo's) make up <paramref name="mask"/>.</summary>
+    private bool IsPair(int offset, byte mask)
+    {
+        foreach (((int Offset, byte Mask) key, int _) in _counts)
+        {
+            if (key.Offset == offset && _counts.ContainsKey((offset, (byte)(key.Mask ^ mask))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Describes the differing bytes, for a report of an unexplained corruption.</summary>
+    public static string Describe(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
+    {
+        if (expected.Length != actual.Length)
+        {
+            return $"length {actual.Length}, expected {expected.Length}";
+        }
+
+        var diffs = new List<string>();
+        for (int i = 0; i < expected.Length && diffs.Count < 8; i++)
+        {
+            if (expected[i] != actual[i])
+            {
+                diffs.Add($"[{i}]^0x{expected[i] ^ actual[i]:X2}");
+            }
+        }
+
+        return string.Join(' ', diffs);
+    }
+
     /// <summary>Whether every differing byte of <paramref name="actual"/> against <paramref name="expected"/> is a recorded payload fault.</summary>
     public bool Explains(ReadOnlySpan<byte> expected, ReadOnlySpan<byte> actual)
     {
@@ -53,7 +87,7 @@ internal sealed class SoakCorruptionRecords
                 if (mask != 0)
                 {
                     differing++;
-                    if (differing > 16 || !_counts.ContainsKey((i, mask)))
+                    if (differing > 16 || !(_counts.ContainsKey((i, mask)) || IsPair(i, mask)))
                     {
                         return false;
                     }

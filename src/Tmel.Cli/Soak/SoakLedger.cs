@@ -28,6 +28,9 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
 
     public SoakLatency Latency { get; } = new();
 
+    /// <summary>What the unexplained corruptions looked like (seq, size, differing bytes), for the report.</summary>
+    public ConcurrentQueue<string> UnexplainedDetails { get; } = new();
+
     public long Issued => Interlocked.Read(ref _next);
 
     public int Open => _entries.Count;
@@ -156,6 +159,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
             else
             {
                 item.Entry.CorruptedUnexplained = true;
+                UnexplainedDetails.Enqueue($"seq {item.Entry.Seq} size {item.Entry.Size} client {item.Entry.Client}: {SoakCorruptionRecords.Describe(SoakPayload.Build(item.Entry.Seq, item.Entry.Size), item.Actual)}");
             }
         }
     }

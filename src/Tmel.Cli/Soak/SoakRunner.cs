@@ -45,7 +45,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await RunTrafficAsync(host, simulator, clientFaults, simulatorFaults, stopServices, cancellationToken).ConfigureAwait(false);
+                return await RunTrafficAsync(host, simulator, local, clientFaults, simulatorFaults, stopServices, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -57,7 +57,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         }
     }
 
-    private async Task<SoakResult> RunTrafficAsync(IHost host, TmelSimulator simulator, QmpFaultInjectingMailbox clientFaults, QmpFaultInjectingMailbox simulatorFaults, CancellationTokenSource stopServices, CancellationToken ct)
+    private async Task<SoakResult> RunTrafficAsync(IHost host, TmelSimulator simulator, QmpInMemoryMailbox local, QmpFaultInjectingMailbox clientFaults, QmpFaultInjectingMailbox simulatorFaults, CancellationTokenSource stopServices, CancellationToken ct)
     {
         RpmsgBus bus = host.Services.GetRequiredService<RpmsgBus>();
         EchoDriver echo = host.Services.GetRequiredService<EchoDriver>();
@@ -99,11 +99,25 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         }
 
         Task all = Task.WhenAll(workers);
+        QmpLink clientLink = host.Services.GetRequiredService<QmpLink>();
+        long lastIssued = -1;
+        int still = 0;
         while (!all.IsCompleted)
         {
             await Task.WhenAny(all, Task.Delay(settings.ProgressInterval, time, ct)).ConfigureAwait(false);
             _ledger.Sweep(Retire, all: false);
             await WriteProgressAsync(clientFaults, simulatorFaults, startedAt).ConfigureAwait(false);
+            long issued = _ledger.Issued;
+            still = issued == lastIssued ? still + 1 : 0;
+            lastIssued = issued;
+            if (still == 3)
+            {
+                // No message started for three progress periods: show where the link stands, as an operator would look.
+                byte[] window = local.SnapshotWindow();
+                await progress.WriteLineAsync(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"soak: no progress; client link {clientLink.State}, word {Word(window, QmpMailboxLayout.LocalMailboxOffset)}; simulator link {simulator.Link.State}, word {Word(window, QmpMailboxLayout.RemoteMailboxOffset)}")).ConfigureAwait(false);
+            }
         }
 
         await all.ConfigureAwait(false);
@@ -122,11 +136,19 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             await endpoint.DisposeAsync().ConfigureAwait(false);
         }
 
+        foreach (string detail in _ledger.UnexplainedDetails.Take(20))
+        {
+            await progress.WriteLineAsync($"soak: unexplained corruption: {detail}").ConfigureAwait(false);
+        }
+
         long memoryEnd = Memory();
         return new SoakResult(settings, _ledger.Totals(Faults(clientFaults, simulatorFaults)), _ledger.Latency, elapsed, memoryStart, memoryEnd, simulator.Link.ProtocolErrors + host.Services.GetRequiredService<QmpLink>().ProtocolErrors);
     }
 
-    private TimeSpan Retire => settings.SendBound + settings.HangGrace;
+    private static QmpDescriptor Word(byte[] window, int offset) => new(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(window.AsSpan(offset)));
+
+    /// <summary>How long a settled message stays in the ledger: a late or duplicate copy comes within a few protocol timeouts.</summary>
+    private TimeSpan Retire => TimeSpan.FromSeconds(2) + (4 * (settings.ConsumeTimeout + settings.FragmentTimeout));
 
     private static long Memory()
     {
@@ -146,7 +168,10 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         return options;
     }
 
-    private IHost BuildHost(QmpFaultInjectingMailbox mailbox, QmpSharedMemoryRegion region, QmpLinkOptions link)
+    private IHost BuildHost(QmpFaultInjectingMailbox mailbox, QmpSharedMemoryRegion region, QmpLinkOptions link) => BuildHost(settings, time, mailbox, region, link);
+
+    /// <summary>The client's side of the stack, hosted: bus, QMP link (with its hosted service's bring-up and recovery) and the echo driver.</summary>
+    internal static IHost BuildHost(SoakSettings settings, TimeProvider time, IQmpMailbox mailbox, QmpSharedMemoryRegion region, QmpLinkOptions link)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
