@@ -60,32 +60,56 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         return entry;
     }
 
-    /// <summary>Finds which message <paramref name="payload"/> is: the sequence number it carries if that message is the sender's
-    /// and has its size, else the sender's newest recent message of that size (a corrupted header); null when none fits.</summary>
+    /// <summary>Finds which message <paramref name="payload"/> is: the message its sequence number names when the bytes are exactly
+    /// that message's; otherwise (a corrupted copy, whose sequence number may be corrupted too) the sender's message of that size,
+    /// named or recent, that the bytes differ least from; null when none fits.</summary>
     public SoakEntry? Identify(int client, ReadOnlySpan<byte> payload)
     {
         long claimed = SoakPayload.ClaimedSequence(payload);
-        if (claimed > 0 && _entries.TryGetValue(claimed, out SoakEntry? entry) && entry.Client == client && entry.Size == payload.Length)
+        SoakEntry? named = claimed > 0 && _entries.TryGetValue(claimed, out SoakEntry? entry) && entry.Client == client && entry.Size == payload.Length ? entry : null;
+        if (named is not null && payload.SequenceEqual(SoakPayload.Build(named.Seq, named.Size)))
         {
-            return entry;
+            return named;
         }
 
+        List<SoakEntry> candidates = named is null ? [] : [named];
         lock (_recentGate)
         {
             if (_recent.TryGetValue(client, out long[]? recent))
             {
                 foreach (long seq in recent)
                 {
-                    if (seq > 0 && _entries.TryGetValue(seq, out entry) && entry.Size == payload.Length)
+                    if (seq > 0 && _entries.TryGetValue(seq, out entry) && entry.Size == payload.Length && !candidates.Contains(entry))
                     {
-                        return entry;
+                        candidates.Add(entry);
                     }
                 }
             }
         }
 
-        Interlocked.Increment(ref _unidentified);
-        return null;
+        SoakEntry? best = null;
+        int fewest = int.MaxValue;
+        foreach (SoakEntry candidate in candidates)
+        {
+            byte[] expected = SoakPayload.Build(candidate.Seq, candidate.Size);
+            int differing = 0;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                differing += expected[i] == payload[i] ? 0 : 1;
+            }
+
+            if (differing < fewest)
+            {
+                (best, fewest) = (candidate, differing);
+            }
+        }
+
+        if (best is null)
+        {
+            Interlocked.Increment(ref _unidentified);
+        }
+
+        return best;
     }
 
     /// <summary>Checks a delivered copy byte for byte; a wrong one is explained if the injectors' payload faults account for every wrong byte.</summary>
