@@ -18,6 +18,7 @@ internal static class TmelCommandLine
             DeviceCommand.Create(),
             Commands.Crypto.CryptoCommand.Create(),
             ScribbleCommand.Create(),
+            SoakCommand.Create(),
         };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Tmel.Cli.Commands;
+
+namespace Tmel.Cli.Soak;
+
+/// <summary>Writes a soak's result as text or as one JSON object.</summary>
+internal static class SoakReport
+{
+    public static async Task WriteAsync(TextWriter output, SoakResult result, bool json)
+    {
+        await output.WriteLineAsync(json ? ToJson(result).ToJsonString(CliJson.Lines) : ToText(result)).ConfigureAwait(false);
+    }
+
+    public static JsonObject ToJson(SoakResult result)
+    {
+        SoakTotals t = result.Totals;
+        return new JsonObject
+        {
+            ["passed"] = t.Passed,
+            ["seed"] = result.Settings.Seed,
+            ["faultRate"] = result.Settings.FaultRate,
+            ["faultSide"] = result.Settings.FaultSide.ToString().ToLowerInvariant(),
+            ["elapsedSeconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
+            ["attempted"] = t.Attempted,
+            ["confirmed"] = t.Confirmed,
+            ["roundTrips"] = t.RoundTrips,
+            ["failed"] = t.Failed,
+            ["failedByKind"] = new JsonObject([.. t.Failures.Select(f => KeyValuePair.Create<string, JsonNode?>(f.Key, f.Value))]),
+            ["lost"] = t.Lost,
+            ["duplicated"] = t.Duplicated,
+            ["corruptedByInjection"] = t.CorruptedByInjection,
+            ["corruptedUnexplained"] = t.CorruptedUnexplained,
+            ["hung"] = t.Hung,
+            ["unidentified"] = t.Unidentified,
+            ["faultsInjected"] = t.FaultsInjected,
+            ["faultsByKind"] = new JsonObject([.. t.Faults.Select(f => KeyValuePair.Create<string, JsonNode?>(f.Key.ToString(), f.Value))]),
+            ["protocolErrors"] = result.ProtocolErrors,
+            ["latencyMs"] = new JsonObject
+            {
+                ["p50"] = Ms(result.Latency.Percentile(0.50)),
+                ["p99"] = Ms(result.Latency.Percentile(0.99)),
+                ["max"] = Ms(result.Latency.Max),
+            },
+            ["memoryBytes"] = new JsonObject { ["start"] = result.MemoryStart, ["end"] = result.MemoryEnd },
+        };
+    }
+
+    public static string ToText(SoakResult result)
+    {
+        SoakTotals t = result.Totals;
+        var text = new System.Text.StringBuilder();
+        void Line(string s) => text.AppendLine(s);
+        Line(string.Create(CultureInfo.InvariantCulture, $"soak {(t.Passed ? "passed" : "FAILED")}: seed {result.Settings.Seed}, fault rate {result.Settings.FaultRate} on {result.Settings.FaultSide.ToString().ToLowerInvariant()}, {result.Elapsed.TotalSeconds:F1} s"));
+        Line($"  attempted            {t.Attempted}");
+        Line($"  confirmed            {t.Confirmed}   (send completed: the peer consumed it)");
+        Line($"  round trips          {t.RoundTrips}");
+        Line($"  failed (typed)       {t.Failed}");
+        foreach ((string kind, long count) in t.Failures)
+        {
+            Line($"    {kind,-52} {count}");
+        }
+
+        Line($"  lost                 {t.Lost}   (confirmed but never delivered)");
+        Line($"  duplicated           {t.Duplicated}");
+        Line($"  corrupted            {t.CorruptedByInjection + t.CorruptedUnexplained}: {t.CorruptedByInjection} by injected payload faults (QMP has no checksum: delivered as they are), {t.CorruptedUnexplained} unexplained");
+        Line($"  hung                 {t.Hung}   (a call past its own bound)");
+        Line($"  unidentified         {t.Unidentified}   (delivered, matching no message sent)");
+        Line($"  faults injected      {t.FaultsInjected}");
+        foreach ((var kind, long count) in t.Faults)
+        {
+            Line($"    {kind,-52} {count}");
+        }
+
+        Line($"  protocol errors      {result.ProtocolErrors}   (counted and dropped by the links)");
+        Line(string.Create(CultureInfo.InvariantCulture, $"  latency              p50 {Ms(result.Latency.Percentile(0.5))} ms, p99 {Ms(result.Latency.Percentile(0.99))} ms, max {Ms(result.Latency.Max)} ms"));
+        Line(string.Create(CultureInfo.InvariantCulture, $"  memory               {result.MemoryStart / 1024.0 / 1024:F1} MiB at start, {result.MemoryEnd / 1024.0 / 1024:F1} MiB at end"));
+        return text.ToString().TrimEnd();
+    }
+
+    private static double Ms(TimeSpan value) => Math.Round(value.TotalMilliseconds, 3);
+}

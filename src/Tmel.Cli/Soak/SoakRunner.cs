@@ -1,0 +1,441 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rpmsg.Core;
+using Tmel.Services.Echo;
+using Tmel.Simulator;
+using Tmel.Transport.Qmp;
+
+namespace Tmel.Cli.Soak;
+
+/// <summary>
+/// Runs a soak: the whole stack (the hosted bus, QMP link and echo driver against the in-memory simulator) with a fault
+/// injector on the client's mailbox, the simulator's, or both; client endpoints send ledger messages to echo services on the
+/// simulator's bus (and to the simulator's own echo service through the typed client); every delivery on either side is
+/// checked against the ledger (docs/reliability.md).
+/// </summary>
+internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider time, TextWriter progress)
+{
+    private readonly SoakCorruptionRecords _records = new();
+    private SoakLedger _ledger = null!;
+    private long _deadline = long.MaxValue;
+
+    public async Task<SoakResult> RunAsync(CancellationToken cancellationToken)
+    {
+        _ledger = new SoakLedger(time, _records);
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        using var clientFaults = new QmpFaultInjectingMailbox(local, FaultOptions(1), time) { IsEnabled = false };
+        using var simulatorFaults = new QmpFaultInjectingMailbox(remote, FaultOptions(2), time) { IsEnabled = false };
+        var region = new QmpSharedMemoryRegion();
+        var link = new QmpLinkOptions
+        {
+            FragmentTimeout = settings.FragmentTimeout,
+            ConsumeTimeout = settings.ConsumeTimeout,
+            LinkUpTimeout = TimeSpan.FromMilliseconds(500),
+            ChannelOpenTimeout = TimeSpan.FromMilliseconds(500),
+        };
+
+        using var stopServices = new CancellationTokenSource();
+        using IHost host = BuildHost(clientFaults, region, link);
+        var simulator = new TmelSimulator(simulatorFaults, new TmelSimulatorOptions { Link = link, SharedMemory = region }, time, host.Services.GetRequiredService<ILoggerFactory>());
+        await using (simulator.ConfigureAwait(false))
+        {
+            await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RunTrafficAsync(host, simulator, local, clientFaults, simulatorFaults, stopServices, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                clientFaults.IsEnabled = false;
+                simulatorFaults.IsEnabled = false;
+                await stopServices.CancelAsync().ConfigureAwait(false);
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<SoakResult> RunTrafficAsync(IHost host, TmelSimulator simulator, QmpInMemoryMailbox local, QmpFaultInjectingMailbox clientFaults, QmpFaultInjectingMailbox simulatorFaults, CancellationTokenSource stopServices, CancellationToken ct)
+    {
+        RpmsgBus bus = host.Services.GetRequiredService<RpmsgBus>();
+        EchoDriver echo = host.Services.GetRequiredService<EchoDriver>();
+        await echo.WaitForClientAsync(TimeSpan.FromSeconds(30), time, ct).ConfigureAwait(false);
+
+        var queue = new RpmsgEndpointOptions { ReceiveQueueCapacity = 1024 };
+        var services = new RpmsgEndpoint[settings.Services];
+        for (int i = 0; i < services.Length; i++)
+        {
+            services[i] = simulator.Bus.CreateEndpoint(RpmsgAddress.Any, queue);
+        }
+
+        var clients = new RpmsgEndpoint[settings.Clients];
+        var clientOf = new Dictionary<uint, int>();
+        for (int i = 0; i < clients.Length; i++)
+        {
+            clients[i] = bus.CreateEndpoint(RpmsgAddress.Any, queue);
+            clientOf[clients[i].Address.Value] = i;
+        }
+
+        long memoryStart = Memory();
+        long startedAt = time.GetTimestamp();
+        if (settings.Duration is { } duration)
+        {
+            _deadline = startedAt + (long)(duration.TotalSeconds * time.TimestampFrequency);
+        }
+
+        clientFaults.IsEnabled = settings.FaultSide != SoakFaultSide.Simulator;
+        simulatorFaults.IsEnabled = settings.FaultSide != SoakFaultSide.Client;
+
+        var background = new List<Task>();
+        background.AddRange(services.Select(s => Task.Run(() => ServeAsync(s, clientOf, stopServices.Token), CancellationToken.None)));
+        background.AddRange(clients.Select((c, i) => Task.Run(() => ReadRepliesAsync(c, i, stopServices.Token), CancellationToken.None)));
+        var workers = new List<Task>();
+        workers.AddRange(clients.Select((c, i) => Task.Run(() => SendAsync(bus, c, i, services[i % services.Length].Address, ct), CancellationToken.None)));
+        if (settings.TypedEcho)
+        {
+            workers.Add(Task.Run(() => TypedEchoAsync(bus, echo, clients.Length, ct), CancellationToken.None));
+        }
+
+        Task all = Task.WhenAll(workers);
+        QmpLink clientLink = host.Services.GetRequiredService<QmpLink>();
+        long lastIssued = -1;
+        int still = 0;
+        while (!all.IsCompleted)
+        {
+            await Task.WhenAny(all, Task.Delay(settings.ProgressInterval, time, ct)).ConfigureAwait(false);
+            _ledger.Sweep(Retire, all: false);
+            await WriteProgressAsync(clientFaults, simulatorFaults, startedAt).ConfigureAwait(false);
+            long issued = _ledger.Issued;
+            still = issued == lastIssued ? still + 1 : 0;
+            lastIssued = issued;
+            if (still == 3)
+            {
+                // No message started for three progress periods: show where the link stands, as an operator would look.
+                byte[] window = local.SnapshotWindow();
+                await progress.WriteLineAsync(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"soak: no progress; client link {clientLink.State}, word {Word(window, QmpMailboxLayout.LocalMailboxOffset)}; simulator link {simulator.Link.State}, word {Word(window, QmpMailboxLayout.RemoteMailboxOffset)}")).ConfigureAwait(false);
+            }
+        }
+
+        await all.ConfigureAwait(false);
+
+        // No more faults; whatever is still in flight settles by its own bounds.
+        clientFaults.IsEnabled = false;
+        simulatorFaults.IsEnabled = false;
+        await DrainAsync(ct).ConfigureAwait(false);
+        TimeSpan elapsed = time.GetElapsedTime(startedAt);
+        await stopServices.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(background).ConfigureAwait(false);
+        _ledger.Sweep(TimeSpan.Zero, all: true);
+
+        foreach (RpmsgEndpoint endpoint in clients.Concat(services))
+        {
+            await endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (string detail in _ledger.UnexplainedDetails.Take(20))
+        {
+            await progress.WriteLineAsync($"soak: unexplained corruption: {detail}").ConfigureAwait(false);
+        }
+
+        long memoryEnd = Memory();
+        return new SoakResult(settings, _ledger.Totals(Faults(clientFaults, simulatorFaults)), _ledger.Latency, elapsed, memoryStart, memoryEnd, simulator.Link.ProtocolErrors + host.Services.GetRequiredService<QmpLink>().ProtocolErrors);
+    }
+
+    private static QmpDescriptor Word(byte[] window, int offset) => new(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(window.AsSpan(offset)));
+
+    /// <summary>How long a settled message stays in the ledger: a late or duplicate copy comes within a few protocol timeouts.</summary>
+    private TimeSpan Retire => TimeSpan.FromSeconds(2) + (4 * (settings.ConsumeTimeout + settings.FragmentTimeout));
+
+    private static long Memory()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static Dictionary<QmpFaultKind, long> Faults(QmpFaultInjectingMailbox client, QmpFaultInjectingMailbox simulator) =>
+        Enum.GetValues<QmpFaultKind>().ToDictionary(k => k, k => client.GetCount(k) + simulator.GetCount(k));
+
+    private QmpFaultInjectionOptions FaultOptions(int stream)
+    {
+        QmpFaultInjectionOptions options = settings.CreateFaultOptions(stream);
+        options.OnFault = _records.Add;
+        return options;
+    }
+
+    private IHost BuildHost(QmpFaultInjectingMailbox mailbox, QmpSharedMemoryRegion region, QmpLinkOptions link) => BuildHost(settings, time, mailbox, region, link);
+
+    /// <summary>The client's side of the stack, hosted: bus, QMP link (with its hosted service's bring-up and recovery) and the echo driver.</summary>
+    internal static IHost BuildHost(SoakSettings settings, TimeProvider time, IQmpMailbox mailbox, QmpSharedMemoryRegion region, QmpLinkOptions link)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ApplicationName = "tmel-soak",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        if (settings.LogLevel is { } level)
+        {
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(level);
+        }
+
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton<IQmpMailbox>(mailbox);
+        builder.Services.AddSingleton(region);
+
+        // The typed echo client with short waits, so an abandoned request costs little.
+        builder.Services.AddSingleton(new EchoDriver(settings.SendBound, TimeSpan.FromSeconds(2)));
+        builder.Services.AddTmelRpmsg(o =>
+            {
+                o.TxTimeout = settings.TxTimeout;
+                o.ReceiveQueueCapacity = 1024;
+            })
+            .UseQmp(o =>
+            {
+                o.FragmentTimeout = link.FragmentTimeout;
+                o.ConsumeTimeout = link.ConsumeTimeout;
+                o.LinkUpTimeout = link.LinkUpTimeout;
+                o.ChannelOpenTimeout = link.ChannelOpenTimeout;
+                o.BringUpRetryDelay = TimeSpan.FromMilliseconds(10);
+                o.BringUpMaxRetryDelay = TimeSpan.FromMilliseconds(200);
+            })
+            .AddEcho();
+        return builder.Build();
+    }
+
+    private bool TryNext(out long seq)
+    {
+        if (time.GetTimestamp() >= _deadline)
+        {
+            seq = 0;
+            return false;
+        }
+
+        return _ledger.TryNext(settings.Duration is null ? settings.Messages : long.MaxValue, out seq);
+    }
+
+    private int NextSize(Random random)
+    {
+        // Log-uniform over 1..MaxSize: every size class is exercised, from one byte to 256 fragments.
+        double exponent = random.NextDouble() * Math.Log(settings.MaxSize);
+        return Math.Clamp((int)Math.Exp(exponent), 1, settings.MaxSize);
+    }
+
+    private async Task SendAsync(RpmsgBus bus, RpmsgEndpoint endpoint, int client, RpmsgAddress service, CancellationToken ct)
+    {
+        var random = new Random(HashCode.Combine(settings.Seed, client, 0x5EED));
+        while (TryNext(out long seq))
+        {
+            int size = NextSize(random);
+            SoakEntry entry = _ledger.Register(seq, client, size);
+            byte[] payload = SoakPayload.Build(seq, size);
+            Task send = endpoint.SendToAsync(service, payload, ct).AsTask();
+            if (!await CompletesWithinAsync(send, settings.SendBound + settings.HangGrace, ct).ConfigureAwait(false))
+            {
+                entry.Hung = true;
+                entry.Settle(time.GetTimestamp());
+                continue;
+            }
+
+            try
+            {
+                await send.ConfigureAwait(false);
+                entry.RequestConfirmed = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                entry.RequestFailure = SoakErrors.Kind(ex);
+                entry.Settle(time.GetTimestamp());
+                await WaitForLinkAsync(bus, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            // The echo's send is bounded like ours; the service may have a few requests queued before this one.
+            TimeSpan replyBound = ((settings.Clients + 1) * settings.SendBound) + settings.HangGrace;
+            if (!await CompletesWithinAsync(entry.Settled, replyBound, ct).ConfigureAwait(false))
+            {
+                entry.Hung = true;
+                entry.Settle(time.GetTimestamp());
+            }
+        }
+    }
+
+    private async Task ServeAsync(RpmsgEndpoint endpoint, Dictionary<uint, int> clientOf, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                using RpmsgMessage message = await endpoint.ReceiveAsync(stop).ConfigureAwait(false);
+                SoakEntry? entry = clientOf.TryGetValue(message.Source.Value, out int client) ? _ledger.Identify(client, message.Span) : null;
+                if (entry is not null)
+                {
+                    entry.AddDelivered();
+                    _ledger.Check(entry, message.Span);
+                }
+
+                // Echo what arrived, as it arrived: a corrupted request comes back corrupted.
+                Task reply = endpoint.SendToAsync(message.Source, message.Payload, CancellationToken.None).AsTask();
+                if (!await CompletesWithinAsync(reply, settings.SendBound + settings.HangGrace, CancellationToken.None).ConfigureAwait(false))
+                {
+                    if (entry is not null)
+                    {
+                        entry.Hung = true;
+                        entry.Settle(time.GetTimestamp());
+                    }
+
+                    continue;
+                }
+
+                try
+                {
+                    await reply.ConfigureAwait(false);
+                    if (entry is not null)
+                    {
+                        entry.ReplyConfirmed = true;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    if (entry is not null)
+                    {
+                        entry.ReplyFailure = SoakErrors.Kind(ex);
+                        entry.Settle(time.GetTimestamp());
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (RpmsgEndpointClosedException)
+        {
+        }
+    }
+
+    private async Task ReadRepliesAsync(RpmsgEndpoint endpoint, int client, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                using RpmsgMessage message = await endpoint.ReceiveAsync(stop).ConfigureAwait(false);
+                SoakEntry? entry = _ledger.Identify(client, message.Span);
+                if (entry is null)
+                {
+                    continue;
+                }
+
+                if (entry.AddReceived() == 1)
+                {
+                    _ledger.Latency.Add(time.GetElapsedTime(entry.StartedAt));
+                    _ledger.Check(entry, message.Span);
+                }
+
+                entry.Settle(time.GetTimestamp());
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (RpmsgEndpointClosedException)
+        {
+        }
+    }
+
+    /// <summary>The simulator's own echo service through the typed client: outcomes and bytes are checked; the client's own
+    /// sends are not visible, so lost and duplicated are judged on the ledger services only.</summary>
+    private async Task TypedEchoAsync(RpmsgBus bus, EchoDriver driver, int client, CancellationToken ct)
+    {
+        var random = new Random(HashCode.Combine(settings.Seed, client, 0x5EED));
+        TimeSpan bound = (2 * settings.SendBound) + driver.ResponseTimeout + settings.HangGrace;
+        while (TryNext(out long seq))
+        {
+            int size = NextSize(random);
+            SoakEntry entry = _ledger.Register(seq, client, size);
+            try
+            {
+                EchoClient echo = await driver.WaitForClientAsync(bound, time, ct).ConfigureAwait(false);
+                Task<byte[]> call = echo.EchoAsync(SoakPayload.Build(seq, size), ct);
+                if (!await CompletesWithinAsync(call, bound, ct).ConfigureAwait(false))
+                {
+                    entry.Hung = true;
+                    continue;
+                }
+
+                byte[] reply = await call.ConfigureAwait(false);
+                entry.RequestConfirmed = true;
+                entry.AddDelivered();
+                entry.ReplyConfirmed = true;
+                entry.AddReceived();
+                if (_ledger.Check(entry, reply))
+                {
+                    _ledger.Latency.Add(time.GetElapsedTime(entry.StartedAt));
+                }
+            }
+            catch (TimeoutException) when (!ct.IsCancellationRequested)
+            {
+                entry.RequestFailure = "TimeoutException.NoEchoDevice";
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                entry.RequestFailure = "echo " + SoakErrors.Kind(ex);
+                await WaitForLinkAsync(bus, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                entry.Settle(time.GetTimestamp());
+            }
+        }
+    }
+
+    /// <summary>After a failure while the link is down, waits (bounded) for it to come back, so a reset is not a burst of instant failures.</summary>
+    private async Task WaitForLinkAsync(RpmsgBus bus, CancellationToken ct)
+    {
+        long start = time.GetTimestamp();
+        while (!bus.IsLinkUp && time.GetElapsedTime(start) < settings.SendBound)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(1), time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> CompletesWithinAsync(Task task, TimeSpan bound, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task delay = Task.Delay(bound, time, timeout.Token);
+        Task first = await Task.WhenAny(task, delay).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return first == task;
+    }
+
+    private async Task DrainAsync(CancellationToken ct)
+    {
+        long start = time.GetTimestamp();
+        TimeSpan bound = ((settings.Clients + 2) * settings.SendBound) + settings.HangGrace;
+        while (time.GetElapsedTime(start) < bound && _ledger.HasUnsettled())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(10), time, ct).ConfigureAwait(false);
+        }
+
+        // Late copies (a duplicate, a delivery after a failure) would arrive within a few protocol timeouts.
+        await Task.Delay(settings.ConsumeTimeout * 4, time, ct).ConfigureAwait(false);
+    }
+
+    private async Task WriteProgressAsync(QmpFaultInjectingMailbox clientFaults, QmpFaultInjectingMailbox simulatorFaults, long startedAt)
+    {
+        SoakTotals totals = _ledger.Totals(Faults(clientFaults, simulatorFaults));
+        double seconds = Math.Max(time.GetElapsedTime(startedAt).TotalSeconds, 1e-3);
+        long issued = Math.Min(_ledger.Issued, settings.Duration is null ? settings.Messages : long.MaxValue);
+        string of = settings.Duration is null ? $"/{settings.Messages}" : string.Empty;
+        await progress.WriteLineAsync(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"soak: {issued}{of} messages, {seconds:F0} s, {issued / seconds:F0} msg/s, {totals.FaultsInjected} faults, {totals.Failed} failed, {totals.Lost} lost, {totals.Duplicated} duplicated, {totals.CorruptedUnexplained} corrupted unexplained, {totals.Hung} hung, {GC.GetTotalMemory(false) / 1024 / 1024} MiB")).ConfigureAwait(false);
+    }
+}

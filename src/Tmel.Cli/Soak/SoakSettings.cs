@@ -1,0 +1,71 @@
+using Tmel.Transport.Qmp;
+
+namespace Tmel.Cli.Soak;
+
+/// <summary>Where a soak injects faults: into the client's mailbox, the simulator's, or both.</summary>
+internal enum SoakFaultSide
+{
+    Both,
+    Client,
+    Simulator,
+}
+
+/// <summary>What <c>tmel soak</c> runs: how much traffic, which faults at which rates, and the short protocol timeouts that make faults cheap.</summary>
+internal sealed record SoakSettings
+{
+    /// <summary>Messages to send; ignored when <see cref="Duration"/> is set.</summary>
+    public long Messages { get; init; } = 10_000;
+
+    /// <summary>Run for this long instead of a message count.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>The rate of every fault kind per opportunity (docs/reliability.md).</summary>
+    public double FaultRate { get; init; } = 0.002;
+
+    /// <summary>Per-kind rates that replace <see cref="FaultRate"/> for their kind.</summary>
+    public IReadOnlyDictionary<QmpFaultKind, double> KindRates { get; init; } = new Dictionary<QmpFaultKind, double>();
+
+    public int Seed { get; init; } = 1;
+
+    public SoakFaultSide FaultSide { get; init; } = SoakFaultSide.Both;
+
+    /// <summary>Client endpoints, each with one exchange in flight.</summary>
+    public int Clients { get; init; } = 8;
+
+    /// <summary>Ledger echo services on the simulator's bus.</summary>
+    public int Services { get; init; } = 4;
+
+    /// <summary>Also drive the simulator's own echo service through the typed <c>EchoClient</c>.</summary>
+    public bool TypedEcho { get; init; } = true;
+
+    public int MaxSize { get; init; } = QmpMailboxLayout.MaxMessageSize;
+
+    public TimeSpan FragmentTimeout { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    public TimeSpan ConsumeTimeout { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The bus's wait for transmit room; many senders share one link.</summary>
+    public TimeSpan TxTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Log the stack at this level to standard error; null for no logs.</summary>
+    public Microsoft.Extensions.Logging.LogLevel? LogLevel { get; init; }
+
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest one send may take by its own timeouts: the transmit wait, two fragment periods per fragment and the consumption.</summary>
+    public TimeSpan SendBound => TxTimeout + (2 * QmpMailboxLayout.MaxFragments * FragmentTimeout) + ConsumeTimeout;
+
+    /// <summary>A call not finished by this much past its own bound is hung.</summary>
+    public TimeSpan HangGrace { get; init; } = TimeSpan.FromSeconds(10);
+
+    public QmpFaultInjectionOptions CreateFaultOptions(int stream)
+    {
+        var options = new QmpFaultInjectionOptions { Seed = HashCode.Combine(Seed, stream) };
+        foreach (QmpFaultKind kind in Enum.GetValues<QmpFaultKind>())
+        {
+            options.SetRate(kind, KindRates.TryGetValue(kind, out double rate) ? rate : FaultRate);
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,101 @@
+using Tmel.Cli.Soak;
+using Tmel.Transport.Qmp;
+
+namespace Tmel.Cli.Tests.Soak;
+
+/// <summary>Small soaks through the whole stack on the real clock: the ledger's zeros under faults, and no failure without them.</summary>
+public sealed class SoakRunnerTests
+{
+    /// <summary>The kinds that never make a side wait for a doorbell that does not come. Every other kind can leave the QMP link
+    /// waiting for ever today (docs/reliability.md, "Open findings"), so this test, which runs in every CI build, leaves them out.</summary>
+    internal static readonly QmpFaultKind[] SafeKinds = [QmpFaultKind.DuplicatedRing, QmpFaultKind.DelayedRing, QmpFaultKind.CorruptedPayload];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RunAsync_FixedSeedUnderFaults_NothingLostDuplicatedHungOrUnexplained_EveryKindInjected()
+    {
+        var settings = new SoakSettings
+        {
+            Messages = 3000,
+            Seed = 15,
+            FaultRate = 0,
+            KindRates = new Dictionary<QmpFaultKind, double>
+            {
+                [QmpFaultKind.DuplicatedRing] = 0.01,
+                [QmpFaultKind.DelayedRing] = 0.01,
+                [QmpFaultKind.CorruptedPayload] = 0.01,
+            },
+        };
+
+        SoakResult result = await new SoakRunner(settings, TimeProvider.System, TextWriter.Null).RunAsync(Ct);
+
+        SoakTotals totals = result.Totals;
+        Assert.Equal(3000, totals.Attempted);
+        Assert.Equal(0, totals.Lost);
+        Assert.Equal(0, totals.Duplicated);
+        Assert.Equal(0, totals.CorruptedUnexplained);
+        Assert.Equal(0, totals.Hung);
+        Assert.Equal(0, totals.Unidentified);
+        Assert.DoesNotContain(totals.Failures.Keys, k => k.Contains("untyped", StringComparison.Ordinal));
+        Assert.True(totals.Passed);
+        Assert.All(SafeKinds, kind => Assert.True(totals.Faults[kind] > 0, $"no {kind} was injected"));
+        Assert.True(totals.CorruptedByInjection > 0);
+        Assert.Equal(3000, totals.RoundTrips);
+    }
+
+    [Fact(Skip = "Open finding 1 (docs/reliability.md): after a channel reset the simulator's side can wait in LinkConnected for a doorbell the client's side, in LocalConnecting, never rings. Reproduce: tmel soak --messages 3000 --seed 15 --fault-rate 0 --fault BadFragmentSize=0.01")]
+    public async Task RunAsync_EveryFaultKind_NothingLostDuplicatedHungOrUnexplained()
+    {
+        var settings = new SoakSettings { Messages = 3000, Seed = 15, FaultRate = 0.002 };
+
+        SoakResult result = await new SoakRunner(settings, TimeProvider.System, TextWriter.Null).RunAsync(Ct);
+
+        Assert.True(result.Totals.Passed);
+        Assert.All(Enum.GetValues<QmpFaultKind>(), kind => Assert.True(result.Totals.Faults[kind] > 0, $"no {kind} was injected"));
+    }
+
+    [Fact]
+    public async Task RunAsync_FaultsDisabled_EveryMessageMakesTheRoundTrip()
+    {
+        var settings = new SoakSettings { Messages = 1500, Seed = 3, FaultRate = 0 };
+
+        SoakResult result = await new SoakRunner(settings, TimeProvider.System, TextWriter.Null).RunAsync(Ct);
+
+        Assert.Equal(1500, result.Totals.Attempted);
+        Assert.Equal(1500, result.Totals.Confirmed);
+        Assert.Equal(1500, result.Totals.RoundTrips);
+        Assert.Equal(0, result.Totals.Failed);
+        Assert.Equal(0, result.Totals.FaultsInjected);
+        Assert.Equal(0, result.Totals.CorruptedByInjection);
+        Assert.True(result.Totals.Passed);
+        Assert.Equal(1500, result.Latency.Count);
+    }
+
+    [Fact]
+    public void SoakPayload_CarriesItsSequenceAndChecksum_AndAByteChangeBreaksTheChecksum()
+    {
+        byte[] payload = SoakPayload.Build(123456, 100);
+        Assert.Equal(123456, SoakPayload.ClaimedSequence(payload));
+        Assert.True(SoakPayload.ChecksumMatches(payload));
+        payload[50] ^= 0x20;
+        Assert.False(SoakPayload.ChecksumMatches(payload));
+        Assert.Equal(SoakPayload.Build(7, 3), SoakPayload.Build(7, 8)[..3]);
+    }
+
+    [Fact]
+    public void CorruptionRecords_ExplainOnlyRecordedBytes()
+    {
+        var records = new SoakCorruptionRecords();
+        byte[] expected = SoakPayload.Build(9, 64);
+        byte[] actual = (byte[])expected.Clone();
+        actual[30] ^= 0x41;
+        Assert.False(records.Explains(expected, actual));
+
+        records.Add(new QmpInjectedFault(QmpFaultKind.CorruptedPayload, 0, 30, 0x41));
+        Assert.True(records.Explains(expected, actual));
+
+        actual[31] ^= 0x01;
+        Assert.False(records.Explains(expected, actual));
+    }
+}
