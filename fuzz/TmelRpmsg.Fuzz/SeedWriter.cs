@@ -200,7 +200,7 @@ internal static class SeedWriter
     }
 
     private static byte[] Token(AttestationIdentity identity, byte[] nonce) =>
-        AttestationTokenBuilder.Build(identity, nonce, AttestationTokenBuilder.ClientId(SimulatorServicesTarget.Source), new byte[32], [], []);
+        AttestationTokenBuilder.Build(identity, nonce, TmelSubsystem.Apps.ClientId(SimulatorServicesTarget.Source), new byte[32], [], []);
 
     private static byte[] Cose(byte[] token) => System.Security.Cryptography.Cose.CoseMessage.DecodeSign1(token).Content!.Value.ToArray();
 

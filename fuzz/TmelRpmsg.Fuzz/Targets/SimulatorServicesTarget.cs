@@ -75,12 +75,14 @@ internal sealed class SimulatorServicesTarget : FuzzTarget
         var time = new FakeTimeProvider(TsimImageTarget.Created.AddDays(30));
         var fuses = TsimImageTarget.Fuses(input.Slice(1, TsimImageTarget.OemPkHashLength));
         var measurements = new MeasurementStore();
-        var antiRollback = new AntiRollbackStore(fuses, measurements);
+        var antiRollback = new AntiRollbackStore(fuses);
         var imageAuth = new ImageAuthService(region, fuses, measurements, time, NullLogger.Instance);
-        var attestation = new AttestationService(region, s_identity.Value, measurements, NullLogger.Instance);
-        var device = new DeviceService(region, new FuseMap(fuses, antiRollback), antiRollback, NullLogger.Instance);
-        using var crypto = new CryptoSubsystem(region, NullLoggerFactory.Instance);
-        ITmelcomHandler[] handlers = [imageAuth, attestation, device, crypto.Apps];
+        var attestation = new AttestationService(region, s_identity.Value, measurements, new byte[32], TmelSubsystem.Apps, NullLogger.Instance);
+        var device = new DeviceService(region, new FuseMap(fuses, antiRollback), antiRollback, measurements, NullLogger.Instance);
+        using var keys = new KeyStore();
+        Dictionary<uint, byte[]> hardwareKeys = CryptoService.DeriveHardwareKeys(new byte[32]);
+        using var crypto = new CryptoService(region, keys, hardwareKeys, TmelSubsystem.Apps.Id, new Lock(), NullLogger.Instance);
+        ITmelcomHandler[] handlers = [imageAuth, attestation, device, crypto];
         ITmelcomHandler handler = input[0] % 5 == 4
             ? new RfcTmelcomService(handlers, NullLogger.Instance)
             : handlers[input[0] % 5];
