@@ -248,6 +248,17 @@ public sealed partial class QmpLink
         {
             ConsumeTimedOut();
         }
+        else if (_txWait != TxWait.None)
+        {
+            // A system timer can fire a little before the clock says its period is over (a coarse tick): wait out the rest,
+            // or the period would never end and the send would wait without bound.
+            TimeSpan period = _txWait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
+            TimeSpan remaining = period - _time.GetElapsedTime(_txPeriodStart);
+            if (remaining > TimeSpan.Zero)
+            {
+                _txTimer.Change(remaining, Timeout.InfiniteTimeSpan);
+            }
+        }
     }
 
     private void FragmentTimedOut()

@@ -2,7 +2,12 @@ using Tmel.Cli.Soak;
 
 namespace Tmel.Cli.Tests.Soak;
 
+/// <summary>Runs alone: the heap is process-wide, so no other test may allocate while the scale test measures it.</summary>
+[CollectionDefinition(nameof(HeapMeasurements), DisableParallelization = true)]
+public sealed class HeapMeasurements;
+
 /// <summary>10,000 endpoints held open, 1,000 concurrent requesters on 100 services, over one QMP link: no error, flat heap.</summary>
+[Collection(nameof(HeapMeasurements))]
 public sealed class SoakScaleTests
 {
     [Fact]

@@ -78,6 +78,26 @@ public sealed class QmpLinkConsumeTimeoutTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SendAsync_TimerFiresBeforeTheClockSaysTheBoundIsOver_WaitsOutTheRestThenFails()
+    {
+        await ConnectAsync();
+        _time.FireEarlyBy = TimeSpan.FromMilliseconds(1);
+        Task sending = _link.SendAsync(new byte[24], 7, Ct).AsTask();
+        Assert.Equal(0x0018001Fu, await NextLocalWordAsync());
+        _time.ClearCreated();
+        WritePeer(0x0000002F);                                    // taken, never consumed
+
+        await _time.WaitForTimerAsync(s_consumeTimeout);
+        _time.Advance(s_consumeTimeout - TimeSpan.FromMilliseconds(1));  // the timer fires 1 ms early
+        await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(1)).WaitAsync(TimeSpan.FromSeconds(30), Ct);  // armed again for the rest
+        Assert.False(sending.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        QmpLinkException ex = await Assert.ThrowsAsync<QmpLinkException>(() => sending);
+        Assert.Equal(QmpLinkFailure.ConsumeTimeout, ex.Reason);
+    }
+
+    [Fact]
     public async Task TransportSendAsync_PeerNeverConsumes_MapsToRpmsgTimeoutDeliveryUnconfirmed()
     {
         await using var transport = new QmpRpmsgTransport(_link);

@@ -9,16 +9,22 @@ internal sealed class TimerWatchingTime : FakeTimeProvider
 {
     private readonly Channel<TimeSpan> _created = Channel.CreateUnbounded<TimeSpan>();
 
+    /// <summary>Gets or sets how much earlier than asked every timer fires (as a system timer on a coarse tick can); zero by default.</summary>
+    /// <remarks>A due time not longer than this fires when asked. The due times reported stay the ones asked for.</remarks>
+    public TimeSpan FireEarlyBy { get; set; }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        ITimer timer = base.CreateTimer(callback, state, dueTime, period);
+        ITimer timer = base.CreateTimer(callback, state, Early(dueTime), period);
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
             _created.Writer.TryWrite(dueTime);
         }
 
-        return new WatchedTimer(timer, _created.Writer);
+        return new WatchedTimer(this, timer, _created.Writer);
     }
+
+    private TimeSpan Early(TimeSpan dueTime) => dueTime != Timeout.InfiniteTimeSpan && dueTime > FireEarlyBy ? dueTime - FireEarlyBy : dueTime;
 
     /// <summary>Forgets the timers armed so far.</summary>
     public void ClearCreated()
@@ -39,11 +45,11 @@ internal sealed class TimerWatchingTime : FakeTimeProvider
         }
     }
 
-    private sealed class WatchedTimer(ITimer inner, ChannelWriter<TimeSpan> armed) : ITimer
+    private sealed class WatchedTimer(TimerWatchingTime time, ITimer inner, ChannelWriter<TimeSpan> armed) : ITimer
     {
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            bool changed = inner.Change(dueTime, period);
+            bool changed = inner.Change(time.Early(dueTime), period);
             if (dueTime != Timeout.InfiniteTimeSpan)
             {
                 armed.TryWrite(dueTime);
