@@ -8,7 +8,7 @@ namespace Tmel.Cli.Soak;
 
 /// <summary>
 /// Scale: many endpoints held open and many concurrent requesters on many services over one QMP link (the whole hosted
-/// stack against the in-memory simulator), round after round, with the heap measured after the first and the last round.
+/// stack against the in-memory simulator), round after round, with the heap measured once every endpoint was used (after round endpoints / requesters) and after the last round.
 /// </summary>
 internal static class SoakScale
 {
@@ -66,7 +66,9 @@ internal static class SoakScale
                             }
                         },
                         ct))).ConfigureAwait(false);
-                    if (round == 0)
+                    // The first reading comes once every endpoint has carried a request (each endpoint builds its reusable
+                    // send and receive state on first use), so the rounds after it measure the steady state only.
+                    if (round == Math.Min(endpoints / requesters, rounds - 1) - 1)
                     {
                         memoryFirst = Heap();
                     }
