@@ -3,8 +3,7 @@ using Rpmsg.Core;
 namespace Tmel.Cli.Bench;
 
 /// <summary>One rpmsg round trip: the client sends, a queued service endpoint on the peer bus answers with the waiting send, the client receives.</summary>
-/// <remarks>The service answers from a queue with the waiting send, not from a callback with trysend: QMP carries one
-/// message in flight per direction, and its send completes only when the peer consumed the message.</remarks>
+/// <remarks>The service is <see cref="BenchEchoService"/>.</remarks>
 internal sealed class EchoScenario(BenchTransport transport, int payloadSize) : BenchScenario
 {
     private readonly byte[] _payload = new byte[payloadSize];
@@ -26,7 +25,7 @@ internal sealed class EchoScenario(BenchTransport transport, int payloadSize) : 
         _service = _pair.Service.CreateEndpoint(RpmsgAddress.Any);
         _client = _pair.Client.CreateEndpoint(RpmsgAddress.Any);
         RpmsgEndpoint service = _service;
-        _echo = Task.Run(() => EchoAsync(service), CancellationToken.None);
+        _echo = Task.Run(() => BenchEchoService.RunAsync(service), CancellationToken.None);
     }
 
     public override async Task RunAsync(int operations, CancellationToken cancellationToken)
@@ -60,24 +59,6 @@ internal sealed class EchoScenario(BenchTransport transport, int payloadSize) : 
         if (_pair is not null)
         {
             await _pair.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static async Task EchoAsync(RpmsgEndpoint service)
-    {
-        try
-        {
-            await foreach (RpmsgMessage request in service.ReadAllAsync().ConfigureAwait(false))
-            {
-                using (request)
-                {
-                    await service.SendToAsync(request.Source, request.Payload).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (RpmsgEndpointClosedException)
-        {
-            // Disposed while a reply still waited for the peer to consume it.
         }
     }
 }

@@ -32,7 +32,7 @@ internal sealed class TypedEchoScenario(BenchTransport transport, int payloadSiz
         _pair = await BenchBusPair.CreateAsync(transport, cancellationToken).ConfigureAwait(false);
         _service = _pair.Service.CreateEndpoint(RpmsgAddress.Any);
         RpmsgEndpoint service = _service;
-        _echo = Task.Run(() => EchoAsync(service), CancellationToken.None);
+        _echo = Task.Run(() => BenchEchoService.RunAsync(service), CancellationToken.None);
         var driver = new EchoDriver();
         await _pair.Client.RegisterDriverAsync(driver, cancellationToken).ConfigureAwait(false);
         await _pair.Client.CreateDeviceAsync(EchoClient.ChannelName, RpmsgAddress.Any, service.Address, cancellationToken).ConfigureAwait(false);
@@ -67,23 +67,5 @@ internal sealed class TypedEchoScenario(BenchTransport transport, int payloadSiz
         }
 
         _user.Dispose();
-    }
-
-    private static async Task EchoAsync(RpmsgEndpoint service)
-    {
-        try
-        {
-            await foreach (RpmsgMessage request in service.ReadAllAsync().ConfigureAwait(false))
-            {
-                using (request)
-                {
-                    await service.SendToAsync(request.Source, request.Payload).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (RpmsgEndpointClosedException)
-        {
-            // Disposed while a reply still waited for the peer to consume it.
-        }
     }
 }
