@@ -22,6 +22,13 @@ internal static class ClientMemory
         }
     }
 
+    /// <summary>
+    /// Reads <paramref name="destination"/>'s length of bytes at <paramref name="busAddress"/> only when the client allocated
+    /// that whole range; false otherwise or when the region refuses it.
+    /// </summary>
+    public static bool TryReadAllocated(IRpmsgSharedMemory memory, uint busAddress, Span<byte> destination) =>
+        memory.IsAllocatedRange(busAddress, (uint)destination.Length) && TryRead(memory, busAddress, destination);
+
     /// <summary>Writes <paramref name="source"/> at <paramref name="busAddress"/>; false when the region refuses the range.</summary>
     public static bool TryWrite(IRpmsgSharedMemory memory, uint busAddress, ReadOnlySpan<byte> source)
     {

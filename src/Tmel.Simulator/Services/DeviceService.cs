@@ -234,8 +234,7 @@ internal sealed partial class DeviceService : ITmelcomHandler
         return status;
     }
 
-    private bool TryRead(uint busAddress, Span<byte> destination) =>
-        _memory.IsAllocatedRange(busAddress, (uint)destination.Length) && ClientMemory.TryRead(_memory, busAddress, destination);
+    private bool TryRead(uint busAddress, Span<byte> destination) => ClientMemory.TryReadAllocated(_memory, busAddress, destination);
 
     private bool TryWrite(uint busAddress, ReadOnlySpan<byte> source) => ClientMemory.TryWrite(_memory, busAddress, source);
 

@@ -236,7 +236,7 @@ internal sealed partial class ImageAuthService : ITmelcomHandler
 
         Span<byte> bytes = stackalloc byte[SecAuthRegionList.MaxByteLength];
         bytes = bytes[..(int)list.Length];
-        if (!_memory.IsAllocatedRange(list.Address, list.Length) || !TryRead(list.Address, bytes))
+        if (!ClientMemory.TryReadAllocated(_memory, list.Address, bytes))
         {
             return Refused(swId, TmelStatus.BadAddress, ImageAuthErrors.RegionListAddress, $"region_list 0x{list.Address:X8}+{list.Length} is not inside one shared-memory buffer");
         }

@@ -144,7 +144,7 @@ internal sealed partial class CryptoService : ITmelcomHandler, IDisposable
         }
 
         Span<byte> bytes = stackalloc byte[T.Size];
-        if (!_memory.IsAllocatedRange(packet.PayloadAddress, (uint)T.Size) || !TryRead(packet.PayloadAddress, bytes))
+        if (!ClientMemory.TryReadAllocated(_memory, packet.PayloadAddress, bytes))
         {
             Log.StructOutside(_logger, T.Name, packet.PayloadAddress);
             TmelcomPacket.Encode(packet.WithResponse(ResponseBadAddress), reply);
