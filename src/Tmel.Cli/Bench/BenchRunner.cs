@@ -19,6 +19,9 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
     /// <summary>How many timed batches' worth of operations the allocation batch runs.</summary>
     public const int AllocationBatches = 16;
 
+    /// <summary>How long one batch may take before the bench gives up on it (a batch normally takes milliseconds).</summary>
+    public static readonly TimeSpan BatchBound = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan s_targetBatch = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The groups: the first scenario of each is its baseline, the others its candidates.</summary>
@@ -102,7 +105,7 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
         foreach (Measured m in measured)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await m.MeasureAllocationAsync(cancellationToken).ConfigureAwait(false);
+            await m.MeasureAllocationAsync(clock, cancellationToken).ConfigureAwait(false);
         }
 
         return [.. measured.Select((m, i) => m.ToResult(group, isBaseline: i == 0))];
@@ -117,7 +120,7 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
         {
             cancellationToken.ThrowIfCancellationRequested();
             long started = clock.GetTimestamp();
-            await scenario.RunAsync(batch, cancellationToken).ConfigureAwait(false);
+            await scenario.RunBoundedAsync(batch, clock, cancellationToken).ConfigureAwait(false);
             if (clock.GetElapsedTime(started) < s_targetBatch && batch < 1 << 20)
             {
                 batch *= 2;
@@ -140,7 +143,7 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
         public async Task<double> RunBatchAsync(TimeProvider clock, CancellationToken cancellationToken)
         {
             long started = clock.GetTimestamp();
-            await scenario.RunAsync(batch, cancellationToken).ConfigureAwait(false);
+            await scenario.RunBoundedAsync(batch, clock, cancellationToken).ConfigureAwait(false);
             double perOperation = clock.GetElapsedTime(started).TotalNanoseconds / batch;
             _operations += batch;
             _perOperation.Add(perOperation);
@@ -148,11 +151,11 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
         }
 
         /// <summary>Runs one long batch and counts the bytes every thread allocated meanwhile, per operation.</summary>
-        public async Task MeasureAllocationAsync(CancellationToken cancellationToken)
+        public async Task MeasureAllocationAsync(TimeProvider clock, CancellationToken cancellationToken)
         {
             int operations = batch * AllocationBatches;
             long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            await scenario.RunAsync(operations, cancellationToken).ConfigureAwait(false);
+            await scenario.RunBoundedAsync(operations, clock, cancellationToken).ConfigureAwait(false);
             _allocatedPerOperation = (double)(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / operations;
         }
 

@@ -19,5 +19,19 @@ internal abstract class BenchScenario : IAsyncDisposable
     /// wait, which would be measured as the transport's. The runner checks <paramref name="cancellationToken"/> between batches.</remarks>
     public abstract Task RunAsync(int operations, CancellationToken cancellationToken);
 
+    /// <summary>Runs a batch as <see cref="RunAsync"/> does, but gives up on it after <see cref="BenchRunner.BatchBound"/>.</summary>
+    /// <exception cref="TimeoutException">The batch did not finish in time: the transport stalled (a lost message or doorbell).</exception>
+    public async Task RunBoundedAsync(int operations, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(operations, cancellationToken).WaitAsync(BenchRunner.BatchBound, clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{Name} ({Transport}, {PayloadSize} B): a batch of {operations} operations did not finish within {BenchRunner.BatchBound.TotalSeconds:0} s; the transport stalled.", ex);
+        }
+    }
+
     public abstract ValueTask DisposeAsync();
 }

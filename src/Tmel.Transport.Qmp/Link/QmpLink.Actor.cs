@@ -65,7 +65,11 @@ public sealed partial class QmpLink
             bool dispatch = _turnDispatch;
             _turnCompleted = null;
             _turnDispatch = false;
-            Volatile.Write(ref _running, 0);
+
+            // A full fence, not a release: the read of _work below must not move before this store. A poster ORs its flag
+            // and then tries to take _running; with a plain store the two sides could each see the other's old value
+            // (the poster _running = 1, this thread _work = 0) and the posted work would wait for the next post.
+            Interlocked.Exchange(ref _running, 0);
 
             // Outside the turn: the sender's completion, the handler, the doorbell. A message handed to a handler that
             // returns at once gets its rx_done in the same ring as its tx_ack.

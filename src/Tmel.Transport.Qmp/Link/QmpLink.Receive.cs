@@ -137,7 +137,9 @@ public sealed partial class QmpLink
     /// <summary>Gives the dispatcher up; returns whether work arrived meanwhile that nobody else will pick up.</summary>
     private bool ReleaseDispatcher()
     {
-        Volatile.Write(ref _dispatching, 0);
+        // A full fence (see Run): the reads below must not move before this store, or a message posted meanwhile by a
+        // poster that found the dispatcher taken would wait for the next post.
+        Interlocked.Exchange(ref _dispatching, 0);
         if (_stopping.IsCancellationRequested)
         {
             _dispatchStopped.TrySetResult();
