@@ -52,8 +52,10 @@ internal sealed partial class ServiceEndpointLoop : IAsyncDisposable
                     {
                         await _endpoint.SendToAsync(request.Source, _respond(request)).ConfigureAwait(false);
                     }
-                    catch (RpmsgException ex) when (ex.Error is RpmsgError.LinkDown or RpmsgError.TxTimeout)
+                    catch (RpmsgException ex) when (ex is not RpmsgEndpointClosedException)
                     {
+                        // Any failure of one reply (link down, a fragment not taken, a consumption the peer never
+                        // confirmed) ends that reply only: the service goes on serving the next request.
                         Log.ReplyFailed(_logger, _channelName, request.Source.Value, ex);
                     }
                 }

@@ -27,6 +27,9 @@ public sealed partial class QmpLink
     private QmpSendOperation? _turnCompleted;
     private bool _turnDispatch;
 
+    /// <summary>The most state machine passes per read of the peer: the longest chain (reset, reopen, connect) takes three.</summary>
+    private const int MaxStatePasses = 4;
+
     /// <summary>What the actor is asked to do; several posts of one kind collapse into one.</summary>
     [Flags]
     private enum Work
@@ -189,8 +192,27 @@ public sealed partial class QmpLink
         _stopped.TrySetResult();
     }
 
-    /// <summary>Reads the peer's mailbox and runs the state machine once.</summary>
+    /// <summary>
+    /// Reads the peer's mailbox and runs the state machine until the state settles (as OP-TEE's handler loops until stable):
+    /// a transition can make the peer's word, unchanged, call for the next one, and the peer, having nothing new to say,
+    /// would not ring again. For example a remote side back in LinkConnected after a channel reset must open at once when
+    /// the local side's level is already up; the local side is waiting for it and writes nothing more.
+    /// </summary>
     private void ProcessPeer()
+    {
+        for (int pass = 0; pass < MaxStatePasses; pass++)
+        {
+            QmpLinkState before = _state;
+            ProcessPeerOnce();
+            if (_state == before)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reads the peer's mailbox and runs the state machine once.</summary>
+    private void ProcessPeerOnce()
     {
         _mailbox.ReadPeer(_peer);
         var peer = new QmpDescriptor(BinaryPrimitives.ReadUInt32LittleEndian(_peer));
