@@ -43,6 +43,7 @@ public sealed partial class QmpLink
         Close = 1 << 5,
         Start = 1 << 6,
         Dispose = 1 << 7,
+        OwnMailboxCleared = 1 << 8,
     }
 
     /// <summary>Posts work and runs the actor on this thread if it is idle.</summary>
@@ -132,6 +133,11 @@ public sealed partial class QmpLink
             StartTurn();
         }
 
+        if ((work & Work.OwnMailboxCleared) != 0)
+        {
+            OwnMailboxClearedTurn();
+        }
+
         if ((work & Work.Close) != 0)
         {
             CloseTurn();
@@ -174,6 +180,26 @@ public sealed partial class QmpLink
             _ownDescriptor = _ownDescriptor.WithLinkState(true);
             WriteOwn();
         }
+    }
+
+    /// <summary>
+    /// The mailbox found our word overwritten by another writer and cleared it (<see cref="IQmpOwnMailboxWatch"/>): the peer may
+    /// have read anything, and our state no longer matches our word. Everything the channel carried ends, and the link starts
+    /// over as at its start (the local side raises its link level again; the remote side stays down until the local side's
+    /// level is up), so both sides re-negotiate and reopen through their normal paths.
+    /// </summary>
+    private void OwnMailboxClearedTurn()
+    {
+        if (!_started || _closing)
+        {
+            return;
+        }
+
+        ResetChannel("another writer overwrote this side's mailbox");
+        ProtocolError("this side's own mailbox was overwritten by another writer; the link starts over");
+        _ownDescriptor = default(QmpDescriptor).WithLinkState(Role == QmpRole.Local);
+        SetState(QmpLinkState.LinkNegotiation);
+        WriteOwn();
     }
 
     private void StopTurn()

@@ -70,6 +70,10 @@ public sealed partial class QmpLink : IAsyncDisposable
         _sendOperation = new QmpSendOperation(this);
         _handlerCompleted = OnHandlerCompleted;
         _txTimer = _time.CreateTimer(static state => ((QmpLink)state!).Post(Work.Timer), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (mailbox is IQmpOwnMailboxWatch watch)
+        {
+            watch.OwnMailboxCleared = () => Post(Work.OwnMailboxCleared | Work.PeerRang, allowInlineWake: false);
+        }
     }
 
     /// <summary>Gets which side this link drives.</summary>

@@ -60,8 +60,10 @@ internal static class QmpLinkStateMachine
                     Write: true,
                     QmpLinkEvents.None);
 
-            case QmpLinkState.LocalConnecting when local && peer.ChannelState && peer.ChannelStateAck:
-                // Unlike the RFC (any interrupt opens), wait for the peer's level and its ack of ours.
+            case QmpLinkState.LocalConnecting when local && peer.ChannelState && peer.ChannelStateAck && peer.LinkStateAck:
+                // Unlike the RFC (any interrupt opens), wait for the peer's level and its ack of ours, from a peer whose link is
+                // up with ours: a peer back in negotiation (its link ack cleared) still shows the channel bits of the channel
+                // it had, which say nothing about this one.
                 return new(
                     QmpLinkState.ChannelConnected,
                     own.WithChannelStateAck(true).WithTxAck(peer.Tx).WithRxDoneAck(peer.RxDone),

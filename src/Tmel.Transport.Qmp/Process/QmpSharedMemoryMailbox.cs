@@ -17,7 +17,7 @@ namespace Tmel.Transport.Qmp;
 /// there), the 16-byte trace id, the 8-byte span id and the trace flags byte.</para>
 /// <para>Create the APPS side with <see cref="AttachClient"/>; the simulator side comes from <see cref="QmpProcessDirectory"/>.</para>
 /// </remarks>
-public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDisposable
+public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpOwnMailboxWatch, IDisposable
 {
     /// <summary>How long an attaching client waits for the TME-L to acknowledge its reset before it starts anyway.</summary>
     public static readonly TimeSpan ResetAcknowledgeTimeout = TimeSpan.FromSeconds(2);
@@ -36,6 +36,7 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
     private readonly Lock _ownLock = new();
     private readonly byte[] _lastOwn = new byte[QmpMailboxLayout.MailboxSize];
     private ITimer? _ownCheck;
+    private Action? _ownMailboxCleared;
     private uint _lastPeerDescriptor;
     private long _ownMailboxResets;
     private bool _disposed;
@@ -144,8 +145,16 @@ public sealed class QmpSharedMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IDi
             StoreOwnLocked(_lastOwn);
             Interlocked.Increment(ref _ownMailboxResets);
             _doorbell.Ring();
-            return true;
         }
+
+        // Outside the lock: the link answers by writing its own word (a fresh bring-up) through WriteOwn.
+        Volatile.Read(ref _ownMailboxCleared)?.Invoke();
+        return true;
+    }
+
+    Action? IQmpOwnMailboxWatch.OwnMailboxCleared
+    {
+        set => Volatile.Write(ref _ownMailboxCleared, value);
     }
 
     /// <inheritdoc/>

@@ -314,6 +314,42 @@ public sealed class QmpSharedMemoryMailboxTests : IDisposable
         Assert.Equal(0, simulator.OwnMailboxResets);
     }
 
+    [Fact]
+    public async Task CheckOwnMailbox_UnderAConnectedLink_TheLinkStartsOverAndBothChannelsReopen()
+    {
+        QmpProcessDirectory dir = Own(QmpProcessDirectory.Create(_dir.Path, ["apps"]));
+        QmpSharedMemoryMailbox simulator = Own(dir.OpenSimulatorMailbox("apps"));
+        QmpSharedMemoryMailbox client = Own(QmpSharedMemoryMailbox.AttachClient(_dir.Path));
+        await using var remote = new QmpLink(simulator, QmpRole.Remote);
+        await using var local = new QmpLink(client, QmpRole.Local);
+        var delivered = new RecordingLinkHandler();
+        var localStates = new RecordingLinkHandler();
+        remote.Start(delivered);
+        local.Start(localStates);
+        await local.WaitForChannelAsync(Ct);
+        await remote.WaitForChannelAsync(Ct);
+        Assert.True(await NextStateAsync(localStates));
+
+        // A third party writes garbage into the client's mailbox; the client's check clears it, and its link must start over
+        // (a cleared word under a link that still thinks its channel is open would wait for ever).
+        using (var window = new FileStream(_dir["apps/window"], FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            window.Write(Convert.FromHexString("DEADBEEF" + new string('5', 56)));
+        }
+
+        Assert.True(client.CheckOwnMailbox());
+        Assert.False(await NextStateAsync(localStates));
+        Assert.True(await NextStateAsync(localStates));
+        Assert.Equal(1, local.ProtocolErrors);
+        await local.SendAsync(Convert.FromHexString("0102030405"), 0x0400_0401, Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        (uint reserved, byte[] message) = await delivered.Messages.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.Equal(0x0400_0401u, reserved);
+        Assert.Equal([1, 2, 3, 4, 5], message);
+    }
+
+    private static async Task<bool> NextStateAsync(RecordingLinkHandler handler) =>
+        await handler.ChannelStates.Reader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
     private static byte[] Mailbox(uint descriptor)
     {
         byte[] mailbox = new byte[32];
