@@ -8,7 +8,8 @@ namespace Tmel.Cli.Bench;
 
 /// <summary>
 /// <c>tmel bench --connect DIR</c> / <c>--simulator-process</c>: rpmsg echoes with a simulator process next to the raw
-/// two-process baseline measured in the same run, then the CPU both processes use over an idle, connected link.
+/// two-process ping-pong, and rpmsg messages one way to its sink next to the raw one-way baseline, each pair measured in the
+/// same run; then the CPU both processes use over an idle, connected link.
 /// </summary>
 internal static class ProcessBench
 {
@@ -26,7 +27,10 @@ internal static class ProcessBench
 
         var runner = new BenchRunner(settings, TimeProvider.System);
         IReadOnlyList<BenchResult> results = await runner.RunAsync(
-            [("process round trip 24 B", [() => new ProcessRawPingPongScenario(directory, RawSubsystem), () => new ProcessEchoScenario(directory, Subsystem, 24)])],
+            [
+                ("process round trip 24 B", [() => new ProcessRawPingPongScenario(directory, RawSubsystem), () => new ProcessEchoScenario(directory, Subsystem, 24)]),
+                ("process one way 24 B", [() => new ProcessRawOneWayScenario(directory, RawSubsystem), () => new ProcessOneWayScenario(directory, Subsystem, 24)]),
+            ],
             cancellationToken).ConfigureAwait(false);
         BenchReport.Write(output, results, json, mode);
 

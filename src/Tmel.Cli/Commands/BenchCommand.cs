@@ -10,7 +10,7 @@ internal static class BenchCommand
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object per measurement." };
         var full = new Option<bool>("--full") { Description = "Measure longer (about half a minute) for steadier figures; the default quick mode takes a few seconds." };
-        var connect = new Option<DirectoryInfo?>("--connect") { Description = "Measure against a running 'tmel simulator --dir DIR --raw-echo raw': echoes next to a raw two-process ping-pong, then idle CPU." };
+        var connect = new Option<DirectoryInfo?>("--connect") { Description = "Measure against a running 'tmel simulator --dir DIR --raw-echo raw': echoes and one-way messages, each next to its raw two-process baseline, then idle CPU." };
         var process = new Option<bool>("--simulator-process") { Description = "As --connect, with a simulator started in a temporary directory and stopped at the end." };
         var command = new Command("bench", "Measure QMP and loopback round trips and one-way throughput against a channel baseline measured in the same run (or, with --connect / --simulator-process, across two processes).")
         {

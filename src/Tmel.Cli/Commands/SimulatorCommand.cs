@@ -28,7 +28,7 @@ internal static class SimulatorCommand
         var state = new Option<DirectoryInfo?>("--state") { Description = "A directory the simulated device keeps its sealed state in (hardware unique key, attestation identity, persistent keys, anti-rollback versions), shared by every subsystem; created if missing. Without it nothing persists." };
         var sramSize = new Option<uint>("--sram-size") { Description = "Each subsystem's SRAM size in bytes (a multiple of 8, up to 16 MiB). Default 4194304.", DefaultValueFactory = _ => 4 * 1024 * 1024, CustomParser = ImageCommand.ParseUInt32 };
         var sramBase = new Option<uint>("--sram-bus-address") { Description = "The bus address of each SRAM region's byte 0. Default 0x86000000.", DefaultValueFactory = _ => QmpSharedMemoryRegion.DefaultBaseBusAddress, CustomParser = ImageCommand.ParseUInt32 };
-        var rawEcho = new Option<string?>("--raw-echo") { Description = "Also serve this subsystem raw, as the benchmark's baseline: each new 32-byte mailbox is written back (no QMP, no rpmsg)." };
+        var rawEcho = new Option<string?>("--raw-echo") { Description = "Serve the benchmark: this subsystem raw, as its baseline (each new 32-byte mailbox is written back; no QMP, no rpmsg), and a 'tmel-sink' service on every subsystem for one-way messages." };
         rawEcho.Validators.Add(result =>
         {
             foreach (string name in result.Tokens.Select(t => t.Value).Where(n => !System.Text.RegularExpressions.Regex.IsMatch(n, "^[a-z0-9_-]{1,32}$")))

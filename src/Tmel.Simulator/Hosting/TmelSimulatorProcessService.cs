@@ -10,6 +10,9 @@ namespace Tmel.Simulator.Hosting;
 /// configured), and per subsystem opens the TME-L side of the window and runs a <see cref="TmelSimulator"/> for that
 /// subsystem of the device over it with the subsystem's SRAM. Stopping withdraws every service and takes every link down.
 /// </summary>
+/// <remarks>With a raw subsystem (<see cref="TmelSimulatorProcessOptions.RawEchoSubsystem"/>) the process serves the benchmark:
+/// that subsystem answers raw (<see cref="RawMailboxEcho"/>), and every simulator also announces a <see cref="BenchSink"/> for
+/// the one-way measurement. Without it the announced services are the simulator's own.</remarks>
 internal sealed partial class TmelSimulatorProcessService(
     IOptions<TmelSimulatorProcessOptions> options,
     TimeProvider time,
@@ -18,11 +21,15 @@ internal sealed partial class TmelSimulatorProcessService(
     private readonly ILogger _logger = loggerFactory.CreateLogger<TmelSimulatorProcessService>();
     private readonly List<(QmpSharedMemoryMailbox Mailbox, TmelSimulator Simulator)> _subsystems = [];
     private readonly List<(QmpSharedMemoryMailbox Mailbox, RawMailboxEcho Echo)> _raw = [];
+    private readonly List<BenchSink> _sinks = [];
     private QmpProcessDirectory? _directory;
     private SimulatedDevice? _device;
 
     /// <summary>Gets the simulators serving the subsystems, in order (for tests).</summary>
     internal IReadOnlyList<TmelSimulator> Simulators => [.. _subsystems.Select(s => s.Simulator)];
+
+    /// <summary>Gets the benchmark's sinks, one per simulator in order, when a raw subsystem is served (for tests).</summary>
+    internal IReadOnlyList<BenchSink> Sinks => _sinks;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -69,6 +76,10 @@ internal sealed partial class TmelSimulatorProcessService(
 
             _subsystems.Add((mailbox, simulator));
             await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
+            if (settings.RawEchoSubsystem is not null)
+            {
+                _sinks.Add(await BenchSink.AnnounceAsync(simulator.Bus, cancellationToken).ConfigureAwait(false));
+            }
         }
 
         Log.Serving(_logger, _directory.Root, string.Join(", ", all), Environment.ProcessId);
@@ -76,6 +87,12 @@ internal sealed partial class TmelSimulatorProcessService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        foreach (BenchSink sink in _sinks)
+        {
+            await sink.DisposeAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _sinks.Clear();
         foreach ((QmpSharedMemoryMailbox mailbox, TmelSimulator simulator) in _subsystems)
         {
             // Withdraws the services (while the link is up) and takes the link down; the client sees link_state drop.

@@ -42,7 +42,7 @@ public sealed class SimulatorCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Bench_SimulatorProcess_MeasuresEchoAgainstTheRawTwoProcessBaseline_AndIdleCpu()
+    public async Task Bench_SimulatorProcess_MeasuresEchoAndOneWayAgainstTheirRawTwoProcessBaselines_AndIdleCpu()
     {
         (int exitCode, string output, string error) = await RunAsync("bench", "--simulator-process", "--json");
 
@@ -56,6 +56,18 @@ public sealed class SimulatorCommandTests : IDisposable
         Assert.Equal(1.0, roundTrip[0].GetProperty("ratio").GetDouble());
         Assert.True(roundTrip[1].GetProperty("ratio").GetDouble() > 0);
         Assert.True(roundTrip[1].GetProperty("operations").GetInt64() > 0);
+        JsonElement[] oneWay = [.. lines.Where(l => l.GetProperty("group").GetString() == "process one way 24 B")];
+        Assert.Equal(["raw 24 B one way", "process one way"], oneWay.Select(r => r.GetProperty("name").GetString()));
+        Assert.All(oneWay, r => Assert.Equal("raw 24 B one way", r.GetProperty("baseline").GetString()));
+        Assert.All(oneWay, r => Assert.Equal("process", r.GetProperty("transport").GetString()));
+        Assert.All(oneWay, r => Assert.Equal(24, r.GetProperty("payloadBytes").GetInt32()));
+        Assert.All(oneWay, r => Assert.True(r.GetProperty("operations").GetInt64() > 0));
+        Assert.True(oneWay[0].GetProperty("isBaseline").GetBoolean());
+        Assert.Equal(1.0, oneWay[0].GetProperty("ratio").GetDouble());
+        Assert.False(oneWay[1].GetProperty("isBaseline").GetBoolean());
+        Assert.Equal("paired", oneWay[1].GetProperty("ratioMethod").GetString());
+        Assert.True(oneWay[1].GetProperty("ratio").GetDouble() > 0);
+        Assert.True(oneWay[1].GetProperty("pairs").GetInt32() > 0);
         JsonElement idle = Assert.Single(lines, l => l.GetProperty("group").GetString() == "idle");
         Assert.True(idle.GetProperty("clientCpuPercent").GetDouble() >= 0);
         Assert.True(idle.GetProperty("simulatorCpuPercent").GetDouble() >= 0);
