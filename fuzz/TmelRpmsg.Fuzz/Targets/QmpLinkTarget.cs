@@ -42,7 +42,7 @@ internal sealed class QmpLinkTarget : FuzzTarget
                 sends.Add(SendAsync(link, length));
             }
         });
-        link = new QmpLink(mailbox, role, new QmpLinkOptions(), time);
+        link = new QmpLink(mailbox, role, new QmpTransportOptions(), time);
         link.Start(new DiscardingHandler());
         await Bounded(mailbox.Drained, "the link stopped reading its mailbox before the script was spent").ConfigureAwait(false);
         await Bounded(link.DisposeAsync().AsTask(), "the link did not stop when disposed").ConfigureAwait(false);

@@ -28,7 +28,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         using var clientFaults = new QmpFaultInjectingMailbox(local, FaultOptions(1), time) { IsEnabled = false };
         using var simulatorFaults = new QmpFaultInjectingMailbox(remote, FaultOptions(2), time) { IsEnabled = false };
         var region = new QmpSharedMemoryRegion();
-        var link = new QmpLinkOptions
+        var link = new QmpTransportOptions
         {
             FragmentTimeout = settings.FragmentTimeout,
             ConsumeTimeout = settings.ConsumeTimeout,
@@ -168,10 +168,10 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         return options;
     }
 
-    private IHost BuildHost(QmpFaultInjectingMailbox mailbox, QmpSharedMemoryRegion region, QmpLinkOptions link) => BuildHost(settings, time, mailbox, region, link);
+    private IHost BuildHost(QmpFaultInjectingMailbox mailbox, QmpSharedMemoryRegion region, QmpTransportOptions link) => BuildHost(settings, time, mailbox, region, link);
 
     /// <summary>The client's side of the stack, hosted: bus, QMP link (with its hosted service's bring-up and recovery) and the echo driver.</summary>
-    internal static IHost BuildHost(SoakSettings settings, TimeProvider time, IQmpMailbox mailbox, QmpSharedMemoryRegion region, QmpLinkOptions link)
+    internal static IHost BuildHost(SoakSettings settings, TimeProvider time, IQmpMailbox mailbox, QmpSharedMemoryRegion region, QmpTransportOptions link)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {

@@ -20,7 +20,7 @@ internal static class SoakScale
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         var region = new QmpSharedMemoryRegion();
         var settings = new SoakSettings { TxTimeout = TimeSpan.FromSeconds(30) };
-        var link = new QmpLinkOptions();
+        var link = new QmpTransportOptions();
         using IHost host = SoakRunner.BuildHost(settings, time, local, region, link);
         var simulator = new TmelSimulator(remote, new TmelSimulatorOptions { Link = link, SharedMemory = region }, time);
         await using (simulator.ConfigureAwait(false))

@@ -33,6 +33,7 @@ public sealed class TmelSimulatorProcessOptions
     /// <value>Default <see langword="null"/>: nothing persists.</value>
     public string? StateDirectory { get; set; }
 
-    /// <summary>Gets or sets the QMP timeouts of the simulator's sides of the links.</summary>
-    public QmpLinkOptions Link { get; set; } = new();
+    /// <summary>Gets or sets the QMP timeouts of the simulator's sides of the links (their links read the four timeouts; the
+    /// region is <see cref="SramSize"/> and <see cref="SramBusAddress"/>, not the options' shared-memory settings).</summary>
+    public QmpTransportOptions Link { get; set; } = new();
 }

@@ -50,7 +50,7 @@ public static class QmpBuilderExtensions
         services.TryAddSingleton(sp => new QmpLink(
             sp.GetService<IQmpMailbox>() ?? throw new InvalidOperationException("No QMP mailbox is registered: call UseInMemorySimulator(), or register an IQmpMailbox."),
             QmpRole.Local,
-            sp.GetRequiredService<IOptions<QmpTransportOptions>>().Value.ToLinkOptions(),
+            sp.GetRequiredService<IOptions<QmpTransportOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>(),
             sp.GetService<QmpMailboxTrace>()?.Sink,

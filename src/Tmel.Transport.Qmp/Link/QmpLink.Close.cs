@@ -9,7 +9,7 @@ public sealed partial class QmpLink
 
     /// <summary>Closes the channel as the RFC's <c>shutdown</c> does (channel level cleared), and waits for the peer to acknowledge it.</summary>
     /// <param name="cancellationToken">Ends the wait for the acknowledgement; the channel stays closed.</param>
-    /// <returns>A task that completes when the peer acknowledged the close, or after <see cref="QmpLinkOptions.ChannelOpenTimeout"/> without it.</returns>
+    /// <returns>A task that completes when the peer acknowledged the close, or after <see cref="QmpTransportOptions.ChannelOpenTimeout"/> without it.</returns>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <remarks>
     /// <para>A message in flight fails with <see cref="Rpmsg.Core.RpmsgException"/> (link down), a partial message is dropped, and

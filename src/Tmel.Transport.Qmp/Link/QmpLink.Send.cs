@@ -24,7 +24,7 @@ public sealed partial class QmpLink
     /// <exception cref="ArgumentException">The reserved word is the continuation marker.</exception>
     /// <exception cref="RpmsgException">The channel is not open, or closed before the peer consumed the message (<see cref="RpmsgError.LinkDown"/>).</exception>
     /// <exception cref="RpmsgTimeoutException">The peer took no fragment within two fragment timeouts; the channel was reset.</exception>
-    /// <exception cref="QmpLinkException">The peer took the last fragment but did not flip rx_done within <see cref="QmpLinkOptions.ConsumeTimeout"/>
+    /// <exception cref="QmpLinkException">The peer took the last fragment but did not flip rx_done within <see cref="QmpTransportOptions.ConsumeTimeout"/>
     /// (<see cref="QmpLinkFailure.ConsumeTimeout"/>); the channel was reset and the message may have been delivered.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     /// <remarks>Sends are serialised: one message is in flight at a time. A send allocates nothing in steady state.</remarks>

@@ -232,10 +232,10 @@ public sealed partial class QmpLink
 
     /// <summary>
     /// The timer fired (the peer's word was read again in the same turn). The clock decides, so a late tick of an earlier
-    /// period cannot cut this one short. A fragment not taken after one <see cref="QmpLinkOptions.FragmentTimeout"/> gets the
+    /// period cannot cut this one short. A fragment not taken after one <see cref="QmpTransportOptions.FragmentTimeout"/> gets the
     /// doorbell rung again (an interrupt can be lost); after a second the peer is unresponsive: the channel is reset through a
     /// handshake the peer must acknowledge, so the untaken fragment can never be consumed later. A message not consumed
-    /// within <see cref="QmpLinkOptions.ConsumeTimeout"/> resets the channel the same way, so its late rx_done can never be
+    /// within <see cref="QmpTransportOptions.ConsumeTimeout"/> resets the channel the same way, so its late rx_done can never be
     /// credited to the next message.
     /// </summary>
     private void TimerTurn()

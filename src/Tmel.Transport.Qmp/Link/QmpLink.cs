@@ -26,7 +26,7 @@ public sealed partial class QmpLink : IAsyncDisposable
     public const uint ContinuationMarker = 0xFFFFFFFF;
 
     private readonly IQmpMailbox _mailbox;
-    private readonly QmpLinkOptions _options;
+    private readonly QmpTransportOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<QmpMailboxWrite>? _trace;
@@ -46,18 +46,19 @@ public sealed partial class QmpLink : IAsyncDisposable
     /// <summary>Creates an unstarted link over one side of a mailbox window.</summary>
     /// <param name="mailbox">This side's view of the window.</param>
     /// <param name="role">Which side this is.</param>
-    /// <param name="options">Timeouts; defaults when <see langword="null"/>.</param>
+    /// <param name="options">The transport's settings, of which the link reads the four timeouts; defaults when <see langword="null"/>.
+    /// Kept by reference, as given.</param>
     /// <param name="timeProvider">The clock for every timeout; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where the link logs; nowhere when <see langword="null"/>.</param>
     /// <param name="mailboxTrace">Receives every write to this side's mailbox, in order; <see langword="null"/> for none.</param>
     /// <param name="meterFactory">Creates the link's meter (see <see cref="QmpTelemetry"/>); a shared meter when <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="mailbox"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public QmpLink(IQmpMailbox mailbox, QmpRole role, QmpLinkOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, Action<QmpMailboxWrite>? mailboxTrace = null, IMeterFactory? meterFactory = null)
+    /// <exception cref="ArgumentOutOfRangeException">The options' validator (the one the host runs) rejects a setting; the parameter name is the setting's.</exception>
+    public QmpLink(IQmpMailbox mailbox, QmpRole role, QmpTransportOptions? options = null, TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, Action<QmpMailboxWrite>? mailboxTrace = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        _options = options ?? new QmpLinkOptions();
-        _options.Validate();
+        _options = options ?? new QmpTransportOptions();
+        _options.ThrowIfInvalid();
         _mailbox = mailbox;
         Role = role;
         _time = timeProvider ?? TimeProvider.System;

@@ -28,7 +28,7 @@ public sealed class QmpLinkHostedServiceTests : IAsyncDisposable
             BringUpRetryDelay = TimeSpan.FromMilliseconds(100),
             BringUpMaxRetryDelay = TimeSpan.FromMilliseconds(400),
         };
-        _local = new QmpLink(_localMailbox, QmpRole.Local, options.ToLinkOptions(), _time);
+        _local = new QmpLink(_localMailbox, QmpRole.Local, options, _time);
         _service = new QmpLinkHostedService(_local, Options.Create(options), _time, _logger);
         _health = new QmpLinkHealthCheck(_service);
     }

@@ -8,7 +8,7 @@ namespace Tmel.Transport.Qmp.Tests.Link;
 
 /// <summary>
 /// The bound on the wait for the peer's rx_done: a peer that takes the last fragment but never consumes the message makes
-/// the send fail after <see cref="QmpLinkOptions.ConsumeTimeout"/> with an error saying it may have been delivered, and the
+/// the send fail after <see cref="QmpTransportOptions.ConsumeTimeout"/> with an error saying it may have been delivered, and the
 /// channel is reset so the late rx_done can never confirm another message. The remote words are written by hand; each is
 /// derived from the §2 bit layout in the comment beside it.
 /// </summary>
@@ -24,7 +24,7 @@ public sealed class QmpLinkConsumeTimeoutTests : IAsyncDisposable
     public QmpLinkConsumeTimeoutTests()
     {
         (QmpInMemoryMailbox local, _peer) = QmpInMemoryMailbox.CreatePair();
-        _link = new QmpLink(local, QmpRole.Local, new QmpLinkOptions { ConsumeTimeout = s_consumeTimeout }, _time, mailboxTrace: w => _localWrites.Writer.TryWrite(w.Descriptor.Value));
+        _link = new QmpLink(local, QmpRole.Local, new QmpTransportOptions { ConsumeTimeout = s_consumeTimeout }, _time, mailboxTrace: w => _localWrites.Writer.TryWrite(w.Descriptor.Value));
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -120,8 +120,8 @@ public sealed class QmpLinkConsumeTimeoutTests : IAsyncDisposable
     public void QmpLink_ZeroConsumeTimeout_Throws()
     {
         (QmpInMemoryMailbox local, _) = QmpInMemoryMailbox.CreatePair();
-        ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => new QmpLink(local, QmpRole.Local, new QmpLinkOptions { ConsumeTimeout = TimeSpan.Zero }));
-        Assert.Equal(nameof(QmpLinkOptions.ConsumeTimeout), ex.ParamName);
+        ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => new QmpLink(local, QmpRole.Local, new QmpTransportOptions { ConsumeTimeout = TimeSpan.Zero }));
+        Assert.Equal(nameof(QmpTransportOptions.ConsumeTimeout), ex.ParamName);
     }
 
     public async ValueTask DisposeAsync() => await _link.DisposeAsync();

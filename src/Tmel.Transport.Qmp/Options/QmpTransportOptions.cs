@@ -1,10 +1,17 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Tmel.Transport.Qmp;
 
-/// <summary>Settings of the hosted QMP transport (configuration section <c>Tmel:Qmp</c>): the RFC's timeouts, the shared-memory region and bring-up retries.</summary>
+/// <summary>
+/// Settings of the QMP transport (configuration section <c>Tmel:Qmp</c>): the RFC's timeouts, which every <see cref="QmpLink"/>
+/// reads, and the shared-memory region and bring-up retries, which the hosted transport (<c>UseQmp</c>) reads. One type with one
+/// validation, the source-generated validator of its attributes (docs/hosting.md).
+/// </summary>
 public sealed class QmpTransportOptions : IValidatableObject
 {
+    private static readonly QmpTransportOptionsValidator s_validator = new();
+
     /// <summary>Gets or sets how long one bring-up attempt waits for the peer's link level (the RFC's QMP_TOUT_MS).</summary>
     /// <value>Default 1000 ms; from 1 ms to 1 minute.</value>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
@@ -64,12 +71,17 @@ public sealed class QmpTransportOptions : IValidatableObject
         }
     }
 
-    /// <summary>The link's own settings from these.</summary>
-    internal QmpLinkOptions ToLinkOptions() => new()
+    /// <summary>Runs the source-generated validator (the same one the host runs at start) for code that takes the options directly.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is rejected; its name is the parameter name, and the message lists every failure.</exception>
+    internal void ThrowIfInvalid()
     {
-        LinkUpTimeout = LinkUpTimeout,
-        ChannelOpenTimeout = ChannelOpenTimeout,
-        FragmentTimeout = FragmentTimeout,
-        ConsumeTimeout = ConsumeTimeout,
-    };
+        ValidateOptionsResult result = s_validator.Validate(null, this);
+        if (result.Failed)
+        {
+            // The generated validator writes each failure as "<Setting>: <reason>".
+            string first = result.Failures!.First();
+            int colon = first.IndexOf(':', StringComparison.Ordinal);
+            throw new ArgumentOutOfRangeException(colon > 0 ? first[..colon] : null, result.FailureMessage);
+        }
+    }
 }
