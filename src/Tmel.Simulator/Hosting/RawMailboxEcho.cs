@@ -29,21 +29,25 @@ internal sealed class RawMailboxEcho : IAsyncDisposable
     private async Task RunAsync()
     {
         byte[] mailbox = new byte[QmpMailboxLayout.MailboxSize];
-        _mailbox.ReadPeer(mailbox);
-        uint last = BinaryPrimitives.ReadUInt32LittleEndian(mailbox);
+
+        // What this side last wrote: its mailbox starts cleared (the simulator's side clears it when it opens). A client word
+        // that differs from it is new and is written back; comparing with what was last *read* instead would take a word the
+        // client wrote before this loop first looked as already answered, and the client would wait for ever.
+        uint written = 0;
         try
         {
             while (true)
             {
-                await _mailbox.WaitForDoorbellAsync(_stop.Token).ConfigureAwait(false);
                 _mailbox.ReadPeer(mailbox);
                 uint descriptor = BinaryPrimitives.ReadUInt32LittleEndian(mailbox);
-                if (descriptor != last)
+                if (descriptor != written)
                 {
-                    last = descriptor;
+                    written = descriptor;
                     _mailbox.WriteOwn(mailbox);
                     _mailbox.RingPeerDoorbell();
                 }
+
+                await _mailbox.WaitForDoorbellAsync(_stop.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
