@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Tmel.Transport.Qmp;
 
 namespace Tmel.Cli.Bench;
 
@@ -18,57 +17,21 @@ namespace Tmel.Cli.Bench;
 /// is therefore the round trip of the ping-pong baseline; it is measured again in the one-way group so that each pair of
 /// batches runs at the same moment (docs/simulator-process.md).</para>
 /// </remarks>
-internal sealed class ProcessRawOneWayScenario(string directory, string subsystem) : BenchScenario
+internal sealed class ProcessRawOneWayScenario(string directory, string subsystem) : ProcessRawScenario(directory, subsystem)
 {
     private const int PayloadOffset = 4;
     private const int AddressWordOffset = 28;
-    private readonly byte[] _mailbox = new byte[QmpMailboxLayout.MailboxSize];
-    private readonly byte[] _peer = new byte[QmpMailboxLayout.MailboxSize];
-    private QmpSharedMemoryMailbox? _window;
-    private uint _sequence;
 
     public override string Name => "raw 24 B one way";
-
-    public override BenchTransport Transport => BenchTransport.Process;
 
     public override int PayloadSize => AddressWordOffset - PayloadOffset;
 
     public override Task SetupAsync(CancellationToken cancellationToken)
     {
-        Random.Shared.NextBytes(_mailbox.AsSpan(PayloadOffset, PayloadSize));
+        Random.Shared.NextBytes(Mailbox.AsSpan(PayloadOffset, PayloadSize));
 
         // Source 1024, destination 1025: a first fragment's address word, as the QMP scenario's messages carry one.
-        BinaryPrimitives.WriteUInt32LittleEndian(_mailbox.AsSpan(AddressWordOffset), 1024u | (1025u << 16));
-        _window = QmpSharedMemoryMailbox.AttachClient(directory, subsystem, TimeProvider.System);
-        _window.ReadPeer(_peer);
-        return Task.CompletedTask;
-    }
-
-    public override async Task RunAsync(int operations, CancellationToken cancellationToken)
-    {
-        QmpSharedMemoryMailbox window = _window!;
-        for (int i = 0; i < operations; i++)
-        {
-            _sequence = _sequence == uint.MaxValue ? 1 : _sequence + 1;
-            BinaryPrimitives.WriteUInt32LittleEndian(_mailbox, _sequence);
-            window.WriteOwn(_mailbox);
-            window.RingPeerDoorbell();
-            while (true)
-            {
-                window.ReadPeer(_peer);
-                if (BinaryPrimitives.ReadUInt32LittleEndian(_peer) == _sequence)
-                {
-                    break;
-                }
-
-                await window.WaitForDoorbellAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        _window?.Dispose();
-        return default;
+        BinaryPrimitives.WriteUInt32LittleEndian(Mailbox.AsSpan(AddressWordOffset), 1024u | (1025u << 16));
+        return base.SetupAsync(cancellationToken);
     }
 }
