@@ -25,15 +25,21 @@ internal static class SoakCommand
         var connect = new Option<DirectoryInfo?>("--connect") { Description = "Attach to a running 'tmel simulator --dir DIR --soak-echo N' instead of the in-memory simulator; faults are injected on the client's mailbox only." };
         var process = new Option<bool>("--simulator-process") { Description = "Start 'tmel simulator --soak-echo' in a temporary directory, attach to it, and stop it at the end." };
         var killEvery = new Option<TimeSpan?>("--kill-simulator-every") { Description = "SIGKILL the simulator process after this much traffic and start a new one on the same directory, again and again (implies --simulator-process)." };
+        var kills = new Option<int?>("--simulator-kills") { Description = "With --kill-simulator-every: stop once this many kills were made and recovered from (instead of --messages)." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Log the stack at this level to standard error (default: no logs)." };
         var command = new Command("soak", "Send ledger messages through the whole stack under injected QMP faults and report lost, duplicated, corrupted and hung messages; exit 1 on any.")
         {
-            messages, duration, faultRate, fault, seed, side, clients, services, fragmentTimeout, consumeTimeout, connect, process, killEvery, json, logLevel,
+            messages, duration, faultRate, fault, seed, side, clients, services, fragmentTimeout, consumeTimeout, connect, process, killEvery, kills, json, logLevel,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             List<string> problems = Validate(parse, messages, duration, faultRate, fault, clients, services, fragmentTimeout, consumeTimeout);
             problems.AddRange(ValidateSimulator(parse, connect, process, killEvery, side));
+            if (parse.GetValue(kills) is { } n && (n is < 1 or > 100_000 || parse.GetValue(killEvery) is null))
+            {
+                problems.Add("--simulator-kills must be from 1 to 100000, with --kill-simulator-every.");
+            }
+
             if (problems.Count > 0)
             {
                 throw new TmelUsageException(problems);
@@ -62,6 +68,7 @@ internal static class SoakCommand
                 ConnectDirectory = parse.GetValue(connect)?.FullName,
                 SimulatorProcess = parse.GetValue(process) || parse.GetValue(killEvery) is not null,
                 KillSimulatorEvery = parse.GetValue(killEvery),
+                SimulatorKills = parse.GetValue(kills),
             };
             try
             {

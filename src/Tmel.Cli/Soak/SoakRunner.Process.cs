@@ -10,6 +10,7 @@ namespace Tmel.Cli.Soak;
 internal sealed partial class SoakRunner
 {
     private readonly SoakKills _kills = new();
+    private bool _enoughKills;
 
     /// <summary>How long an exchange in flight at a kill still waits for its echo: one already in the client's mailbox.</summary>
     private static TimeSpan KillGrace => TimeSpan.FromMilliseconds(250);
@@ -19,7 +20,7 @@ internal sealed partial class SoakRunner
     private TimeSpan EchoBound => ((((settings.Clients + settings.Services - 1) / settings.Services) + 1) * settings.SendBound) + SoakEchoService.NoticeBound;
 
     /// <summary>Whether no new message will start: the duration is over or every message was taken.</summary>
-    private bool TrafficOver => time.GetTimestamp() >= _deadline || (settings.Duration is null && _ledger.Issued >= settings.Messages);
+    private bool TrafficOver => time.GetTimestamp() >= _deadline || _ledger.Issued >= settings.MessageLimit || Volatile.Read(ref _enoughKills);
 
     /// <summary>The most a kill may take to recover (the first echo after it); past it the kill counts as unrecovered.</summary>
     private static TimeSpan RecoveryBound => TimeSpan.FromSeconds(60);
@@ -110,6 +111,13 @@ internal sealed partial class SoakRunner
                 else if (!stop.IsCancellationRequested && !TrafficOver)
                 {
                     _kills.NotRecovered();
+                }
+
+                if (settings.SimulatorKills is { } enough && _kills.Count >= enough)
+                {
+                    // The last kill is behind us: the traffic ends, and what is in flight drains against the last simulator.
+                    Volatile.Write(ref _enoughKills, true);
+                    return;
                 }
             }
         }

@@ -242,13 +242,13 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
 
     private bool TryNext(out long seq)
     {
-        if (time.GetTimestamp() >= _deadline)
+        if (time.GetTimestamp() >= _deadline || Volatile.Read(ref _enoughKills))
         {
             seq = 0;
             return false;
         }
 
-        return _ledger.TryNext(settings.Duration is null ? settings.Messages : long.MaxValue, out seq);
+        return _ledger.TryNext(settings.MessageLimit, out seq);
     }
 
     private int NextSize(Random random)
@@ -492,10 +492,10 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
     {
         SoakTotals totals = _ledger.Totals(Faults(clientFaults, simulatorFaults));
         double seconds = Math.Max(time.GetElapsedTime(startedAt).TotalSeconds, 1e-3);
-        long issued = Math.Min(_ledger.Issued, settings.Duration is null ? settings.Messages : long.MaxValue);
-        string of = settings.Duration is null ? $"/{settings.Messages}" : string.Empty;
+        long issued = Math.Min(_ledger.Issued, settings.MessageLimit);
+        string of = settings.MessageLimit == long.MaxValue ? string.Empty : $"/{settings.Messages}";
         await progress.WriteLineAsync(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"soak: {issued}{of} messages, {seconds:F0} s, {issued / seconds:F0} msg/s, {totals.FaultsInjected} faults, {totals.Failed} failed, {totals.Lost} lost, {totals.Duplicated} duplicated, {totals.CorruptedUnexplained} corrupted unexplained, {totals.Hung} hung, {(settings.KillSimulatorEvery is null ? string.Empty : $"{_kills.Count} simulator kills, ")}{GC.GetTotalMemory(false) / 1024 / 1024} MiB")).ConfigureAwait(false);
+            $"soak: {issued}{of} messages, {seconds:F0} s, {issued / seconds:F0} msg/s, {totals.FaultsInjected} faults, {totals.Failed} failed, {totals.Lost} lost, {totals.Duplicated} duplicated, {totals.CorruptedUnexplained} corrupted unexplained, {totals.Hung} hung, {(settings.KillSimulatorEvery is null ? string.Empty : $"{_kills.Count}{(settings.SimulatorKills is { } n ? $"/{n}" : string.Empty)} simulator kills, ")}{GC.GetTotalMemory(false) / 1024 / 1024} MiB")).ConfigureAwait(false);
     }
 }
