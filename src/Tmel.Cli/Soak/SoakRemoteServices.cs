@@ -8,8 +8,6 @@ namespace Tmel.Cli.Soak;
 /// </summary>
 internal sealed class SoakRemoteServices(RpmsgBus bus)
 {
-    public int Count { get; private set; }
-
     /// <summary>Waits until the simulator announced its soak echo endpoints and their number stopped growing.</summary>
     /// <exception cref="InvalidOperationException">None was announced in time: the simulator was started without <c>--soak-echo</c>.</exception>
     public async Task WaitAsync(string? directory, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
@@ -38,7 +36,6 @@ internal sealed class SoakRemoteServices(RpmsgBus bus)
             await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken).ConfigureAwait(false);
         }
 
-        Count = Announced().Length;
     }
 
     /// <summary>The endpoint client <paramref name="client"/> sends to: the announced ones in address order, in turn. While none

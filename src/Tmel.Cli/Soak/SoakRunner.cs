@@ -80,7 +80,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         var remoteServices = new SoakRemoteServices(bus);
         if (simulator is null)
         {
-            await remoteServices.WaitAsync(settings.ConnectDirectory, TimeSpan.FromSeconds(30), time, ct).ConfigureAwait(false);
+            await remoteServices.WaitAsync(settings.ConnectDirectory, TimeSpan.FromSeconds(10), time, ct).ConfigureAwait(false);
         }
 
         var clients = new RpmsgEndpoint[settings.Clients];

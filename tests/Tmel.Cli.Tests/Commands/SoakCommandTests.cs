@@ -48,6 +48,19 @@ public sealed class SoakCommandTests
         }
     }
 
+    [Fact]
+    public async Task Soak_ConnectToADirectoryWithoutASimulator_FailsInOneLineNamingLayoutJson()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "tmel-soak-none-" + Guid.NewGuid().ToString("N")[..8]);
+
+        (int exitCode, _, string error) = await RunAsync(["soak", "--connect", directory, "--messages", "10"]);
+
+        Assert.Equal(1, exitCode);
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("layout.json", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory));
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args)
     {
         StringWriter output = new();

@@ -1,3 +1,4 @@
+using Tmel.Cli.Commands;
 using Tmel.Cli.Soak;
 using Tmel.Cli.Tests.Commands;
 using Tmel.Transport.Qmp;
@@ -8,7 +9,8 @@ namespace Tmel.Cli.Tests.Soak;
 /// The soak against the simulator in its own process, on the real clock: a <c>tmel simulator --soak-echo</c> child the soak owns,
 /// killed with SIGKILL and started again on the same directory three times during the traffic, with payload faults on the
 /// client's mailbox. Bounded: the run stops after the third kill's recovery, or after its 3-minute duration at the latest (then
-/// the kill count fails the test); the soak stops its child and removes its directory itself.
+/// the kill count fails the test); the soak stops its child and removes its directory itself. And the soak attached to a
+/// simulator the test started (<c>--connect</c>), stopped and removed by the test.
 /// </summary>
 [Collection(DemoCollection.Name)]
 public sealed class SoakProcessTests
@@ -47,5 +49,32 @@ public sealed class SoakProcessTests
         Assert.True(totals.RoundTrips > 0);
         Assert.True(totals.Faults[QmpFaultKind.CorruptedPayload] > 0);
         Assert.True(result.Passed);
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectedToARunningSimulatorWithSoakEcho_EveryMessageMakesTheRoundTrip()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "tmel-soak-connect-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await using SimulatorProcess simulator = await SimulatorProcess.StartAsync(["--dir", directory, "--soak-echo", "2"], TimeSpan.FromSeconds(30), TimeProvider.System, Ct);
+            var settings = new SoakSettings { ConnectDirectory = directory, Messages = 600, Services = 2, FaultRate = 0, FaultSide = SoakFaultSide.Client, Seed = 4 };
+
+            SoakResult result = await new SoakRunner(settings, TimeProvider.System, TextWriter.Null).RunAsync(Ct);
+
+            Assert.Null(result.Kills);
+            Assert.Equal(600, result.Totals.Attempted);
+            Assert.Equal(600, result.Totals.RoundTrips);
+            Assert.Equal(0, result.Totals.Failed);
+            Assert.True(result.Passed);
+            Assert.Equal(0, await simulator.StopAsync(TimeSpan.FromSeconds(10), TimeProvider.System));
+        }
+        finally
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
     }
 }
