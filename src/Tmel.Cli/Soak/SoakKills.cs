@@ -2,7 +2,7 @@ namespace Tmel.Cli.Soak;
 
 /// <summary>
 /// The simulator kills of a soak: a task that completes at the next kill (an exchange in flight then stops waiting for an
-/// echo the dead process cannot send), the echoes seen (recovery is the first echo after a kill), and the figures.
+/// echo the dead process cannot send), the first ledger echo after the last kill (recovery), and the figures.
 /// </summary>
 internal sealed class SoakKills
 {
@@ -12,20 +12,24 @@ internal sealed class SoakKills
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _count;
     private int _unrecovered;
-    private long _echoes;
+    private long _firstEchoAfterKill;
 
     /// <summary>Gets a task that completes at the next kill.</summary>
     public Task NextKill => Volatile.Read(ref _next).Task;
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Gets the ledger echoes received so far.</summary>
-    public long Echoes => Interlocked.Read(ref _echoes);
+    /// <summary>Gets when the first ledger echo after the last kill came (a timestamp), or 0 while none did.</summary>
+    public long FirstEchoAfterKill => Interlocked.Read(ref _firstEchoAfterKill);
 
-    public void EchoReceived() => Interlocked.Increment(ref _echoes);
+    public void EchoReceived(long now)
+    {
+        Interlocked.CompareExchange(ref _firstEchoAfterKill, now, 0);
+    }
 
     public void Killed()
     {
+        Interlocked.Exchange(ref _firstEchoAfterKill, 0);
         TaskCompletionSource fired = Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         Interlocked.Increment(ref _count);
         fired.TrySetResult();

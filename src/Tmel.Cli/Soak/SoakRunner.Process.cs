@@ -90,7 +90,6 @@ internal sealed partial class SoakRunner
                     return;
                 }
 
-                long echoes = _kills.Echoes;
                 await child.KillAsync().ConfigureAwait(false);
                 long killedAt = time.GetTimestamp();
                 _kills.Killed();
@@ -99,14 +98,14 @@ internal sealed partial class SoakRunner
                 await child.LaunchAsync(ct).ConfigureAwait(false);
                 _kills.Restarted(time.GetElapsedTime(launched));
 
-                while (_kills.Echoes == echoes && time.GetElapsedTime(killedAt) < RecoveryBound && !stop.IsCancellationRequested && !TrafficOver)
+                while (_kills.FirstEchoAfterKill == 0 && time.GetElapsedTime(killedAt) < RecoveryBound && !stop.IsCancellationRequested && !TrafficOver)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(5), time, ct).ConfigureAwait(false);
                 }
 
-                if (_kills.Echoes != echoes)
+                if (_kills.FirstEchoAfterKill is not 0 and long recovered)
                 {
-                    _kills.Recovered(time.GetElapsedTime(killedAt));
+                    _kills.Recovered(time.GetElapsedTime(killedAt, recovered));
                 }
                 else if (!stop.IsCancellationRequested && !TrafficOver)
                 {
@@ -166,7 +165,7 @@ internal sealed partial class SoakRunner
                     entry.ReplyConfirmed = true;
                     _ledger.Latency.Add(time.GetElapsedTime(entry.StartedAt));
                     _ledger.Check(entry, message.Span);
-                    _kills.EchoReceived();
+                    _kills.EchoReceived(time.GetTimestamp());
                 }
 
                 entry.Settle(time.GetTimestamp());
