@@ -36,9 +36,12 @@ internal static class SimulatorCommand
                 result.AddError($"--raw-echo: '{name}' is not 1-32 of [a-z0-9_-].");
             }
         });
+        var soakEcho = new Option<int>("--soak-echo") { Description = "Also serve this many 'tmel-soak-echo' endpoints for 'tmel soak --connect' (1 to 100; one subsystem only). Default 0: none." };
+        var fragmentTimeout = new Option<TimeSpan?>("--fragment-timeout") { Description = "The TME-L side's QMP fragment timeout (default 00:00:01), as 'tmel soak --fragment-timeout'." };
+        var consumeTimeout = new Option<TimeSpan?>("--consume-timeout") { Description = "The TME-L side's QMP consume timeout (default 00:00:05), as 'tmel soak --consume-timeout'." };
         var command = new Command(Name, "Run the simulated TME-L in this process until Ctrl+C or SIGTERM, serving a directory that other processes attach to (tmel demo --connect, samples/c-peer).")
         {
-            directory, subsystems, keys, state, sramSize, sramBase, rawEcho,
+            directory, subsystems, keys, state, sramSize, sramBase, rawEcho, soakEcho, fragmentTimeout, consumeTimeout,
         };
 
         command.TreatUnmatchedTokensAsErrors = false;
@@ -61,6 +64,31 @@ internal static class SimulatorCommand
             if (bus == 0 || bus % QmpSharedMemoryRegion.Alignment != 0 || (ulong)bus + size > uint.MaxValue)
             {
                 throw new TmelUsageException([$"--sram-bus-address: 0x{bus:X8} must be a non-zero multiple of 8 with the region ending below 4 GiB."]);
+            }
+
+            int soak = parse.GetValue(soakEcho);
+            if (soak is < 0 or > 100)
+            {
+                throw new TmelUsageException([$"--soak-echo: {soak} is not from 0 to 100."]);
+            }
+
+            if (soak > 0 && (parse.GetValue(rawEcho) is not null || parse.GetValue(subsystems) is { Length: > 1 }))
+            {
+                throw new TmelUsageException(["--soak-echo serves one subsystem: it excludes --raw-echo and a second --subsystem."]);
+            }
+
+            var link = new QmpLinkOptions();
+            foreach ((Option<TimeSpan?> option, Action<TimeSpan> set) in new (Option<TimeSpan?>, Action<TimeSpan>)[] { (fragmentTimeout, t => link.FragmentTimeout = t), (consumeTimeout, t => link.ConsumeTimeout = t) })
+            {
+                if (parse.GetValue(option) is { } t)
+                {
+                    if (t < TimeSpan.FromMilliseconds(1) || t > TimeSpan.FromMinutes(1))
+                    {
+                        throw new TmelUsageException([$"{option.Name} must be from 00:00:00.001 to 00:01:00."]);
+                    }
+
+                    set(t);
+                }
             }
 
             TsimFuses? fuses = null;
@@ -91,12 +119,13 @@ internal static class SimulatorCommand
                 o.Fuses = fuses;
                 o.RawEchoSubsystem = raw;
                 o.StateDirectory = parse.GetValue(state)?.FullName;
-            });
+                o.Link = link;
+            }, soak);
 
             // The console lifetime turns Ctrl+C and SIGTERM into a graceful stop: services withdrawn, links down.
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             TextWriter output = parse.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{ReadyPrefix}{root} (subsystems {string.Join(", ", served)}{(raw is null ? string.Empty : $"; raw echo {raw}")}; pid {Environment.ProcessId}); Ctrl+C or SIGTERM stops it.").ConfigureAwait(false);
+            await output.WriteLineAsync($"{ReadyPrefix}{root} (subsystems {string.Join(", ", served)}{(raw is null ? string.Empty : $"; raw echo {raw}")}{(soak == 0 ? string.Empty : $"; {soak} soak echo services")}; pid {Environment.ProcessId}); Ctrl+C or SIGTERM stops it.").ConfigureAwait(false);
             await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             await host.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await output.WriteLineAsync("tmel simulator: stopped (services withdrawn, links down).").ConfigureAwait(false);

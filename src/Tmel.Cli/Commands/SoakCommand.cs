@@ -22,14 +22,24 @@ internal static class SoakCommand
         var fragmentTimeout = new Option<TimeSpan>("--fragment-timeout") { Description = "The links' fragment timeout for the run (default 00:00:00.020).", DefaultValueFactory = _ => TimeSpan.FromMilliseconds(20) };
         var consumeTimeout = new Option<TimeSpan>("--consume-timeout") { Description = "The links' consume timeout for the run (default 00:00:00.050).", DefaultValueFactory = _ => TimeSpan.FromMilliseconds(50) };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object." };
+        var connect = new Option<DirectoryInfo?>("--connect") { Description = "Attach to a running 'tmel simulator --dir DIR --soak-echo N' instead of the in-memory simulator; faults are injected on the client's mailbox only." };
+        var process = new Option<bool>("--simulator-process") { Description = "Start 'tmel simulator --soak-echo' in a temporary directory, attach to it, and stop it at the end." };
+        var killEvery = new Option<TimeSpan?>("--kill-simulator-every") { Description = "SIGKILL the simulator process after this much traffic and start a new one on the same directory, again and again (implies --simulator-process)." };
+        var kills = new Option<int?>("--simulator-kills") { Description = "With --kill-simulator-every: stop once this many kills were made and recovered from (instead of --messages)." };
         var logLevel = new Option<Microsoft.Extensions.Logging.LogLevel?>("--log-level") { Description = "Log the stack at this level to standard error (default: no logs)." };
         var command = new Command("soak", "Send ledger messages through the whole stack under injected QMP faults and report lost, duplicated, corrupted and hung messages; exit 1 on any.")
         {
-            messages, duration, faultRate, fault, seed, side, clients, services, fragmentTimeout, consumeTimeout, json, logLevel,
+            messages, duration, faultRate, fault, seed, side, clients, services, fragmentTimeout, consumeTimeout, connect, process, killEvery, kills, json, logLevel,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(parse.InvocationConfiguration.Error, async () =>
         {
             List<string> problems = Validate(parse, messages, duration, faultRate, fault, clients, services, fragmentTimeout, consumeTimeout);
+            problems.AddRange(ValidateSimulator(parse, connect, process, killEvery, side));
+            if (parse.GetValue(kills) is { } n && (n is < 1 or > 100_000 || parse.GetValue(killEvery) is null))
+            {
+                problems.Add("--simulator-kills must be from 1 to 100000, with --kill-simulator-every.");
+            }
+
             if (problems.Count > 0)
             {
                 throw new TmelUsageException(problems);
@@ -55,6 +65,10 @@ internal static class SoakCommand
                 FragmentTimeout = parse.GetValue(fragmentTimeout),
                 ConsumeTimeout = parse.GetValue(consumeTimeout),
                 LogLevel = parse.GetValue(logLevel),
+                ConnectDirectory = parse.GetValue(connect)?.FullName,
+                SimulatorProcess = parse.GetValue(process) || parse.GetValue(killEvery) is not null,
+                KillSimulatorEvery = parse.GetValue(killEvery),
+                SimulatorKills = parse.GetValue(kills),
             };
             try
             {
@@ -68,7 +82,7 @@ internal static class SoakCommand
 
             SoakResult result = await new SoakRunner(settings, TimeProvider.System, parse.InvocationConfiguration.Error).RunAsync(ct).ConfigureAwait(false);
             await SoakReport.WriteAsync(parse.InvocationConfiguration.Output, result, parse.GetValue(json)).ConfigureAwait(false);
-            return result.Totals.Passed ? 0 : CliErrors.Failed;
+            return result.Passed ? 0 : CliErrors.Failed;
         }, ct));
         return command;
     }
@@ -114,6 +128,34 @@ internal static class SoakCommand
         }
 
         return problems;
+    }
+
+    private static IEnumerable<string> ValidateSimulator(ParseResult result, Option<DirectoryInfo?> connect, Option<bool> process, Option<TimeSpan?> killEvery, Option<SoakFaultSide> side)
+    {
+        bool connected = result.GetValue(connect) is not null;
+        if (connected && result.GetValue(process))
+        {
+            yield return "--connect and --simulator-process exclude each other: attach to a running simulator, or start one.";
+        }
+
+        if (result.GetValue(killEvery) is { } every)
+        {
+            if (connected)
+            {
+                yield return "--kill-simulator-every needs a simulator process the soak owns: drop --connect (it implies --simulator-process).";
+            }
+
+            if (every < TimeSpan.FromMilliseconds(100) || every > TimeSpan.FromDays(1))
+            {
+                yield return "--kill-simulator-every must be from 00:00:00.100 to 1 day.";
+            }
+        }
+
+        bool otherProcess = connected || result.GetValue(process) || result.GetValue(killEvery) is not null;
+        if (otherProcess && result.GetResult(side) is { Implicit: false } && result.GetValue(side) != SoakFaultSide.Client)
+        {
+            yield return "--faults-on: with the simulator in its own process only the client's mailbox can be injected (--faults-on client).";
+        }
     }
 
     internal static bool TryParseKindRate(string text, out QmpFaultKind kind, out double rate)

@@ -8,7 +8,10 @@ namespace Tmel.Cli.Hosting;
 /// <summary>The host of <c>tmel simulator</c>: the simulated TME-L serving a directory, with the same logging and telemetry settings as the tmel host.</summary>
 internal static class TmelSimulatorHostBuilder
 {
-    public static IHost Build(string[] args, Action<TmelSimulatorProcessOptions> configure)
+    /// <param name="args">Host settings (<c>--Tmel:...</c>, <c>--Logging:...</c>).</param>
+    /// <param name="configure">The directory, subsystems, SRAM, fuses and state.</param>
+    /// <param name="soakEchoServices">Above 0: serve one subsystem with the soak's echo services next to the TME-L's (<c>--soak-echo</c>).</param>
+    public static IHost Build(string[] args, Action<TmelSimulatorProcessOptions> configure, int soakEchoServices = 0)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -30,7 +33,17 @@ internal static class TmelSimulatorHostBuilder
         builder.Services.BindTmelSection<TelemetryOptions>(TelemetryOptions.ConfigurationSection);
         TmelSettings.ThrowIfInvalid(builder.Configuration, TmelSettings.GetSections(builder.Services));
         builder.Services.AddTmelTelemetry(builder.Configuration, "tmel-simulator");
-        builder.Services.AddTmelSimulatorProcess(configure);
+        if (soakEchoServices > 0)
+        {
+            builder.Services.Configure(configure);
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton(new Soak.SoakEchoCount(soakEchoServices));
+            builder.Services.AddHostedService<Soak.SoakSimulatorService>();
+        }
+        else
+        {
+            builder.Services.AddTmelSimulatorProcess(configure);
+        }
 
         IHost host = builder.Build();
         try

@@ -42,6 +42,20 @@ internal sealed class SoakEntry(long seq, int client, int size, long startedAt)
 
     public int AddDelivered() => Interlocked.Increment(ref _delivered);
 
+    /// <summary>Raises the delivery count to at least <paramref name="count"/>: with the simulator in another process the
+    /// client learns deliveries from the echoes and the service's notices, each of which names a delivery, maybe again.</summary>
+    public void DeliveredAtLeast(int count)
+    {
+        int seen;
+        while (count > (seen = Volatile.Read(ref _delivered)) && Interlocked.CompareExchange(ref _delivered, count, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>Why a confirmed request got neither an echo nor a notice, when that has a cause outside the link (the simulator
+    /// process was killed while it held the message); null otherwise, and then such a message is lost.</summary>
+    public string? Unanswered { get; set; }
+
     public int AddReceived() => Interlocked.Increment(ref _received);
 
     public void Settle(long now)

@@ -63,11 +63,15 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     /// <summary>Finds which message <paramref name="payload"/> is: the message its sequence number names when the bytes are exactly
     /// that message's; otherwise (a corrupted copy, whose sequence number may be corrupted too) the sender's message of that size,
     /// named or recent, that the bytes differ least from; null when none fits.</summary>
-    public SoakEntry? Identify(int client, ReadOnlySpan<byte> payload)
+    public SoakEntry? Identify(int client, ReadOnlySpan<byte> payload) => Identify(client, payload, payload.Length);
+
+    /// <summary>As <see cref="Identify(int, ReadOnlySpan{byte})"/> for a message of <paramref name="size"/> bytes of which only
+    /// the first ones are known (a <see cref="SoakNotice"/> carries as many as fit).</summary>
+    public SoakEntry? Identify(int client, ReadOnlySpan<byte> payload, int size)
     {
         long claimed = SoakPayload.ClaimedSequence(payload);
-        SoakEntry? named = claimed > 0 && _entries.TryGetValue(claimed, out SoakEntry? entry) && entry.Client == client && entry.Size == payload.Length ? entry : null;
-        if (named is not null && payload.SequenceEqual(SoakPayload.Build(named.Seq, named.Size)))
+        SoakEntry? named = claimed > 0 && _entries.TryGetValue(claimed, out SoakEntry? entry) && entry.Client == client && entry.Size == size ? entry : null;
+        if (named is not null && payload.SequenceEqual(SoakPayload.Build(named.Seq, named.Size).AsSpan(0, payload.Length)))
         {
             return named;
         }
@@ -79,7 +83,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
             {
                 foreach (long seq in recent)
                 {
-                    if (seq > 0 && _entries.TryGetValue(seq, out entry) && entry.Size == payload.Length && !candidates.Contains(entry))
+                    if (seq > 0 && _entries.TryGetValue(seq, out entry) && entry.Size == size && !candidates.Contains(entry))
                     {
                         candidates.Add(entry);
                     }
@@ -93,7 +97,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         {
             byte[] expected = SoakPayload.Build(candidate.Seq, candidate.Size);
             int differing = 0;
-            for (int i = 0; i < expected.Length; i++)
+            for (int i = 0; i < payload.Length; i++)
             {
                 differing += expected[i] == payload[i] ? 0 : 1;
             }
@@ -205,7 +209,11 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
             Fail("reply " + replyFailure);
         }
 
-        if ((entry.RequestConfirmed && entry.Delivered == 0) || (entry.ReplyConfirmed && entry.Received == 0))
+        if (entry.RequestConfirmed && entry.Delivered == 0 && entry.Received == 0 && entry.Unanswered is { } unanswered)
+        {
+            Fail(unanswered);
+        }
+        else if ((entry.RequestConfirmed && entry.Delivered == 0) || (entry.ReplyConfirmed && entry.Received == 0))
         {
             Interlocked.Increment(ref _lost);
         }

@@ -15,12 +15,13 @@ internal static class SoakReport
     public static JsonObject ToJson(SoakResult result)
     {
         SoakTotals t = result.Totals;
-        return new JsonObject
+        var json = new JsonObject
         {
-            ["passed"] = t.Passed,
+            ["passed"] = result.Passed,
+            ["simulator"] = Simulator(result.Settings),
             ["seed"] = result.Settings.Seed,
             ["faultRate"] = result.Settings.FaultRate,
-            ["faultSide"] = result.Settings.FaultSide.ToString().ToLowerInvariant(),
+            ["faultSide"] = FaultSide(result.Settings),
             ["elapsedSeconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
             ["attempted"] = t.Attempted,
             ["confirmed"] = t.Confirmed,
@@ -44,14 +45,39 @@ internal static class SoakReport
             },
             ["memoryBytes"] = new JsonObject { ["start"] = result.MemoryStart, ["end"] = result.MemoryEnd },
         };
+        if (result.Kills is { } kills)
+        {
+            json["simulatorKills"] = kills.Kills;
+            json["unrecoveredKills"] = kills.Unrecovered;
+            json["recoveryMs"] = new JsonObject
+            {
+                ["p50"] = Ms(SoakKillFigures.Median(kills.Recoveries)),
+                ["max"] = Ms(SoakKillFigures.Max(kills.Recoveries)),
+            };
+            json["simulatorStartMs"] = new JsonObject
+            {
+                ["p50"] = Ms(SoakKillFigures.Median(kills.Restarts)),
+                ["max"] = Ms(SoakKillFigures.Max(kills.Restarts)),
+            };
+        }
+
+        return json;
     }
+
+    /// <summary>Where the simulator ran: "in-memory", "process" (owned), or "connect".</summary>
+    private static string Simulator(SoakSettings settings) =>
+        settings.InMemory ? "in-memory" : settings.ConnectDirectory is null ? "process" : "connect";
+
+    /// <summary>The mailboxes faults were injected on: a simulator in another process is never injected from here.</summary>
+    private static string FaultSide(SoakSettings settings) =>
+        settings.InMemory ? settings.FaultSide.ToString().ToLowerInvariant() : "client";
 
     public static string ToText(SoakResult result)
     {
         SoakTotals t = result.Totals;
         var text = new System.Text.StringBuilder();
         void Line(string s) => text.AppendLine(s);
-        Line(string.Create(CultureInfo.InvariantCulture, $"soak {(t.Passed ? "passed" : "FAILED")}: seed {result.Settings.Seed}, fault rate {result.Settings.FaultRate} on {result.Settings.FaultSide.ToString().ToLowerInvariant()}, {result.Elapsed.TotalSeconds:F1} s"));
+        Line(string.Create(CultureInfo.InvariantCulture, $"soak {(result.Passed ? "passed" : "FAILED")}: seed {result.Settings.Seed}, fault rate {result.Settings.FaultRate} on {FaultSide(result.Settings)}, simulator {Simulator(result.Settings)}, {result.Elapsed.TotalSeconds:F1} s"));
         Line($"  attempted            {t.Attempted}");
         Line($"  confirmed            {t.Confirmed}   (send completed: the peer consumed it)");
         Line($"  round trips          {t.RoundTrips}");
@@ -72,7 +98,13 @@ internal static class SoakReport
             Line($"    {kind,-52} {count}");
         }
 
-        Line($"  protocol errors      {result.ProtocolErrors}   (counted and dropped by the links)");
+        Line($"  protocol errors      {result.ProtocolErrors}   (counted and dropped by the links{(result.Settings.InMemory ? string.Empty : "; the client's only")})");
+        if (result.Kills is { } kills)
+        {
+            Line(string.Create(CultureInfo.InvariantCulture, $"  simulator kills      {kills.Kills} (SIGKILL, then a new simulator on the same directory), {kills.Unrecovered} not recovered"));
+            Line(string.Create(CultureInfo.InvariantCulture, $"  recovery             kill to the first echo after it: p50 {Ms(SoakKillFigures.Median(kills.Recoveries))} ms, max {Ms(SoakKillFigures.Max(kills.Recoveries))} ms; new simulator to serving: p50 {Ms(SoakKillFigures.Median(kills.Restarts))} ms, max {Ms(SoakKillFigures.Max(kills.Restarts))} ms"));
+        }
+
         Line(string.Create(CultureInfo.InvariantCulture, $"  latency              p50 {Ms(result.Latency.Percentile(0.5))} ms, p99 {Ms(result.Latency.Percentile(0.99))} ms, max {Ms(result.Latency.Max)} ms"));
         Line(string.Create(CultureInfo.InvariantCulture, $"  memory               {result.MemoryStart / 1024.0 / 1024:F1} MiB at start, {result.MemoryEnd / 1024.0 / 1024:F1} MiB at end"));
         return text.ToString().TrimEnd();

@@ -8,4 +8,11 @@ internal sealed record SoakResult(
     TimeSpan Elapsed,
     long MemoryStart,
     long MemoryEnd,
-    long ProtocolErrors);
+    long ProtocolErrors)
+{
+    /// <summary>Gets the simulator kills of a run against a simulator process it owns; null otherwise.</summary>
+    public SoakKillFigures? Kills { get; init; }
+
+    /// <summary>Gets whether the run kept QMP's promises and recovered from every simulator kill.</summary>
+    public bool Passed => Totals.Passed && (Kills?.Unrecovered ?? 0) == 0;
+}

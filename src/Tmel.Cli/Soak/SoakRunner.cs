@@ -24,6 +24,11 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
     public async Task<SoakResult> RunAsync(CancellationToken cancellationToken)
     {
         _ledger = new SoakLedger(time, _records);
+        if (!settings.InMemory)
+        {
+            return await RunAgainstProcessAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         using var clientFaults = new QmpFaultInjectingMailbox(local, FaultOptions(1), time) { IsEnabled = false };
         using var simulatorFaults = new QmpFaultInjectingMailbox(remote, FaultOptions(2), time) { IsEnabled = false };
@@ -45,7 +50,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await RunTrafficAsync(host, simulator, local, clientFaults, simulatorFaults, stopServices, cancellationToken).ConfigureAwait(false);
+                return await RunTrafficAsync(host, new SoakTarget(simulator, local, simulatorFaults, null), clientFaults, stopServices, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -57,17 +62,25 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         }
     }
 
-    private async Task<SoakResult> RunTrafficAsync(IHost host, TmelSimulator simulator, QmpInMemoryMailbox local, QmpFaultInjectingMailbox clientFaults, QmpFaultInjectingMailbox simulatorFaults, CancellationTokenSource stopServices, CancellationToken ct)
+    private async Task<SoakResult> RunTrafficAsync(IHost host, SoakTarget target, QmpFaultInjectingMailbox clientFaults, CancellationTokenSource stopServices, CancellationToken ct)
     {
         RpmsgBus bus = host.Services.GetRequiredService<RpmsgBus>();
         EchoDriver echo = host.Services.GetRequiredService<EchoDriver>();
         await echo.WaitForClientAsync(TimeSpan.FromSeconds(30), time, ct).ConfigureAwait(false);
+        TmelSimulator? simulator = target.Simulator;
+        QmpFaultInjectingMailbox? simulatorFaults = target.SimulatorFaults;
 
         var queue = new RpmsgEndpointOptions { ReceiveQueueCapacity = 1024 };
-        var services = new RpmsgEndpoint[settings.Services];
+        var services = new RpmsgEndpoint[simulator is null ? 0 : settings.Services];
         for (int i = 0; i < services.Length; i++)
         {
-            services[i] = simulator.Bus.CreateEndpoint(RpmsgAddress.Any, queue);
+            services[i] = simulator!.Bus.CreateEndpoint(RpmsgAddress.Any, queue);
+        }
+
+        var remoteServices = new SoakRemoteServices(bus);
+        if (simulator is null)
+        {
+            await remoteServices.WaitAsync(settings.ConnectDirectory, TimeSpan.FromSeconds(10), time, ct).ConfigureAwait(false);
         }
 
         var clients = new RpmsgEndpoint[settings.Clients];
@@ -86,19 +99,25 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         }
 
         clientFaults.IsEnabled = settings.FaultSide != SoakFaultSide.Simulator;
-        simulatorFaults.IsEnabled = settings.FaultSide != SoakFaultSide.Client;
+        simulatorFaults?.IsEnabled = settings.FaultSide != SoakFaultSide.Client;
 
+        // Traffic stops early only if the simulator process cannot be restarted.
+        using var traffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var background = new List<Task>();
         background.AddRange(services.Select(s => Task.Run(() => ServeAsync(s, clientOf, stopServices.Token), CancellationToken.None)));
-        background.AddRange(clients.Select((c, i) => Task.Run(() => ReadRepliesAsync(c, i, stopServices.Token), CancellationToken.None)));
+        background.AddRange(clients.Select((c, i) => Task.Run(() => simulator is null ? ReadRemoteRepliesAsync(c, i, stopServices.Token) : ReadRepliesAsync(c, i, stopServices.Token), CancellationToken.None)));
         var workers = new List<Task>();
-        workers.AddRange(clients.Select((c, i) => Task.Run(() => SendAsync(bus, c, i, services[i % services.Length].Address, ct), CancellationToken.None)));
+        workers.AddRange(clients.Select((c, i) => Task.Run(() => SendAsync(bus, c, i, token => simulator is null ? remoteServices.AddressForAsync(i, settings.SendBound, time, token) : Task.FromResult<RpmsgAddress?>(services[i % services.Length].Address), traffic.Token), CancellationToken.None)));
         if (settings.TypedEcho)
         {
-            workers.Add(Task.Run(() => TypedEchoAsync(bus, echo, clients.Length, ct), CancellationToken.None));
+            workers.Add(Task.Run(() => TypedEchoAsync(bus, echo, clients.Length, traffic.Token), CancellationToken.None));
         }
 
         Task all = Task.WhenAll(workers);
+        using var stopKilling = new CancellationTokenSource();
+        Task killing = target.Child is { } child && settings.KillSimulatorEvery is { } every
+            ? Task.Run(() => KillLoopAsync(child, every, traffic, stopKilling.Token, ct), CancellationToken.None)
+            : Task.CompletedTask;
         QmpLink clientLink = host.Services.GetRequiredService<QmpLink>();
         long lastIssued = -1;
         int still = 0;
@@ -107,24 +126,33 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             await Task.WhenAny(all, Task.Delay(settings.ProgressInterval, time, ct)).ConfigureAwait(false);
             _ledger.Sweep(Retire, all: false);
             await WriteProgressAsync(clientFaults, simulatorFaults, startedAt).ConfigureAwait(false);
+            if (killing.IsFaulted)
+            {
+                break;
+            }
+
             long issued = _ledger.Issued;
             still = issued == lastIssued ? still + 1 : 0;
             lastIssued = issued;
             if (still == 3)
             {
                 // No message started for three progress periods: show where the link stands, as an operator would look.
-                byte[] window = local.SnapshotWindow();
-                await progress.WriteLineAsync(string.Create(
-                    System.Globalization.CultureInfo.InvariantCulture,
-                    $"soak: no progress; client link {clientLink.State}, word {Word(window, QmpMailboxLayout.LocalMailboxOffset)}; simulator link {simulator.Link.State}, word {Word(window, QmpMailboxLayout.RemoteMailboxOffset)}")).ConfigureAwait(false);
+                await progress.WriteLineAsync(target.Local is { } local && simulator is not null
+                    ? string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"soak: no progress; client link {clientLink.State}, word {Word(local.SnapshotWindow(), QmpMailboxLayout.LocalMailboxOffset)}; simulator link {simulator.Link.State}, word {Word(local.SnapshotWindow(), QmpMailboxLayout.RemoteMailboxOffset)}")
+                    : $"soak: no progress; client link {clientLink.State}").ConfigureAwait(false);
             }
         }
 
+        // The kill loop stops (a restart under way finishes first), so a simulator serves the drain.
+        await stopKilling.CancelAsync().ConfigureAwait(false);
+        await killing.ConfigureAwait(false);
         await all.ConfigureAwait(false);
 
         // No more faults; whatever is still in flight settles by its own bounds.
         clientFaults.IsEnabled = false;
-        simulatorFaults.IsEnabled = false;
+        simulatorFaults?.IsEnabled = false;
         await DrainAsync(ct).ConfigureAwait(false);
         TimeSpan elapsed = time.GetElapsedTime(startedAt);
         await stopServices.CancelAsync().ConfigureAwait(false);
@@ -142,7 +170,10 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         }
 
         long memoryEnd = Memory();
-        return new SoakResult(settings, _ledger.Totals(Faults(clientFaults, simulatorFaults)), _ledger.Latency, elapsed, memoryStart, memoryEnd, simulator.Link.ProtocolErrors + host.Services.GetRequiredService<QmpLink>().ProtocolErrors);
+        return new SoakResult(settings, _ledger.Totals(Faults(clientFaults, simulatorFaults)), _ledger.Latency, elapsed, memoryStart, memoryEnd, (simulator?.Link.ProtocolErrors ?? 0) + host.Services.GetRequiredService<QmpLink>().ProtocolErrors)
+        {
+            Kills = target.Child is null ? null : _kills.Snapshot(),
+        };
     }
 
     private static QmpDescriptor Word(byte[] window, int offset) => new(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(window.AsSpan(offset)));
@@ -158,8 +189,8 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static Dictionary<QmpFaultKind, long> Faults(QmpFaultInjectingMailbox client, QmpFaultInjectingMailbox simulator) =>
-        Enum.GetValues<QmpFaultKind>().ToDictionary(k => k, k => client.GetCount(k) + simulator.GetCount(k));
+    private static Dictionary<QmpFaultKind, long> Faults(QmpFaultInjectingMailbox client, QmpFaultInjectingMailbox? simulator) =>
+        Enum.GetValues<QmpFaultKind>().ToDictionary(k => k, k => client.GetCount(k) + (simulator?.GetCount(k) ?? 0));
 
     private QmpFaultInjectionOptions FaultOptions(int stream)
     {
@@ -211,13 +242,13 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
 
     private bool TryNext(out long seq)
     {
-        if (time.GetTimestamp() >= _deadline)
+        if (time.GetTimestamp() >= _deadline || Volatile.Read(ref _enoughKills))
         {
             seq = 0;
             return false;
         }
 
-        return _ledger.TryNext(settings.Duration is null ? settings.Messages : long.MaxValue, out seq);
+        return _ledger.TryNext(settings.MessageLimit, out seq);
     }
 
     private int NextSize(Random random)
@@ -227,15 +258,23 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         return Math.Clamp((int)Math.Exp(exponent), 1, settings.MaxSize);
     }
 
-    private async Task SendAsync(RpmsgBus bus, RpmsgEndpoint endpoint, int client, RpmsgAddress service, CancellationToken ct)
+    private async Task SendAsync(RpmsgBus bus, RpmsgEndpoint endpoint, int client, Func<CancellationToken, Task<RpmsgAddress?>> service, CancellationToken ct)
     {
         var random = new Random(HashCode.Combine(settings.Seed, client, 0x5EED));
         while (TryNext(out long seq))
         {
             int size = NextSize(random);
+            Task killed = _kills.NextKill;
             SoakEntry entry = _ledger.Register(seq, client, size);
+            if (await service(ct).ConfigureAwait(false) is not { } destination)
+            {
+                entry.RequestFailure = "TimeoutException.NoSoakEchoDevice";
+                entry.Settle(time.GetTimestamp());
+                continue;
+            }
+
             byte[] payload = SoakPayload.Build(seq, size);
-            Task send = endpoint.SendToAsync(service, payload, ct).AsTask();
+            Task send = endpoint.SendToAsync(destination, payload, ct).AsTask();
             if (!await CompletesWithinAsync(send, settings.SendBound + settings.HangGrace, ct).ConfigureAwait(false))
             {
                 entry.Hung = true;
@@ -257,11 +296,32 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             }
 
             // The echo's send is bounded like ours; the service may have a few requests queued before this one.
+            long confirmedAt = time.GetTimestamp();
             TimeSpan replyBound = ((settings.Clients + 1) * settings.SendBound) + settings.HangGrace;
-            if (!await CompletesWithinAsync(entry.Settled, replyBound, ct).ConfigureAwait(false))
+            if (!await CompletesWithinAsync(Task.WhenAny(entry.Settled, killed), replyBound, ct).ConfigureAwait(false))
             {
                 entry.Hung = true;
                 entry.Settle(time.GetTimestamp());
+            }
+            else if (!entry.Settled.IsCompleted)
+            {
+                // The simulator process was killed. If the echo was still within its own bound, the kill took it: what is
+                // already in the client's mailbox comes within the grace, anything else is gone with the process. An echo
+                // already overdue at the kill is not excused by it: it is waited for to the end, and hangs or counts lost.
+                TimeSpan waited = time.GetElapsedTime(confirmedAt);
+                if (waited <= EchoBound)
+                {
+                    if (!await CompletesWithinAsync(entry.Settled, KillGrace, ct).ConfigureAwait(false))
+                    {
+                        entry.Unanswered = "no reply: simulator process killed";
+                        entry.Settle(time.GetTimestamp());
+                    }
+                }
+                else if (!await CompletesWithinAsync(entry.Settled, replyBound - waited, ct).ConfigureAwait(false))
+                {
+                    entry.Hung = true;
+                    entry.Settle(time.GetTimestamp());
+                }
             }
         }
     }
@@ -428,14 +488,14 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         await Task.Delay(settings.ConsumeTimeout * 4, time, ct).ConfigureAwait(false);
     }
 
-    private async Task WriteProgressAsync(QmpFaultInjectingMailbox clientFaults, QmpFaultInjectingMailbox simulatorFaults, long startedAt)
+    private async Task WriteProgressAsync(QmpFaultInjectingMailbox clientFaults, QmpFaultInjectingMailbox? simulatorFaults, long startedAt)
     {
         SoakTotals totals = _ledger.Totals(Faults(clientFaults, simulatorFaults));
         double seconds = Math.Max(time.GetElapsedTime(startedAt).TotalSeconds, 1e-3);
-        long issued = Math.Min(_ledger.Issued, settings.Duration is null ? settings.Messages : long.MaxValue);
-        string of = settings.Duration is null ? $"/{settings.Messages}" : string.Empty;
+        long issued = Math.Min(_ledger.Issued, settings.MessageLimit);
+        string of = settings.MessageLimit == long.MaxValue ? string.Empty : $"/{settings.Messages}";
         await progress.WriteLineAsync(string.Create(
             System.Globalization.CultureInfo.InvariantCulture,
-            $"soak: {issued}{of} messages, {seconds:F0} s, {issued / seconds:F0} msg/s, {totals.FaultsInjected} faults, {totals.Failed} failed, {totals.Lost} lost, {totals.Duplicated} duplicated, {totals.CorruptedUnexplained} corrupted unexplained, {totals.Hung} hung, {GC.GetTotalMemory(false) / 1024 / 1024} MiB")).ConfigureAwait(false);
+            $"soak: {issued}{of} messages, {seconds:F0} s, {issued / seconds:F0} msg/s, {totals.FaultsInjected} faults, {totals.Failed} failed, {totals.Lost} lost, {totals.Duplicated} duplicated, {totals.CorruptedUnexplained} corrupted unexplained, {totals.Hung} hung, {(settings.KillSimulatorEvery is null ? string.Empty : $"{_kills.Count}{(settings.SimulatorKills is { } n ? $"/{n}" : string.Empty)} simulator kills, ")}{GC.GetTotalMemory(false) / 1024 / 1024} MiB")).ConfigureAwait(false);
     }
 }

@@ -58,6 +58,25 @@ internal sealed record SoakSettings
     /// <summary>A call not finished by this much past its own bound is hung.</summary>
     public TimeSpan HangGrace { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Attach to the simulator process serving this directory (started with <c>--soak-echo</c>) instead of the in-memory one.</summary>
+    public string? ConnectDirectory { get; init; }
+
+    /// <summary>Start a simulator process of its own (<c>tmel simulator --soak-echo</c>) in a temporary directory and attach to it.</summary>
+    public bool SimulatorProcess { get; init; }
+
+    /// <summary>SIGKILL the owned simulator process after this much traffic, start a new one on the same directory, and again.</summary>
+    public TimeSpan? KillSimulatorEvery { get; init; }
+
+    /// <summary>Stop once this many simulator kills were made and recovered from (or not within the bound), instead of after
+    /// <see cref="Messages"/>; <see cref="Duration"/> still ends the run if it comes first.</summary>
+    public int? SimulatorKills { get; init; }
+
+    /// <summary>Gets how many messages may start: <see cref="Messages"/>, unless a duration or a number of kills ends the run.</summary>
+    public long MessageLimit => Duration is null && SimulatorKills is null ? Messages : long.MaxValue;
+
+    /// <summary>Gets whether the whole stack runs in this process, against the in-memory simulator.</summary>
+    public bool InMemory => ConnectDirectory is null && !SimulatorProcess;
+
     public QmpFaultInjectionOptions CreateFaultOptions(int stream)
     {
         var options = new QmpFaultInjectionOptions { Seed = HashCode.Combine(Seed, stream) };

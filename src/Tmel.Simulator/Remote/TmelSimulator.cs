@@ -179,11 +179,11 @@ public sealed partial class TmelSimulator : IAsyncDisposable
             throw new InvalidOperationException("The simulator was already started.");
         }
 
-        await Bus.AnnounceAsync(_echo.Endpoint, EchoChannel, cancellationToken).ConfigureAwait(false);
-        await Bus.AnnounceAsync(_imageAuth.Endpoint, ImageAuthChannel, cancellationToken).ConfigureAwait(false);
-        await Bus.AnnounceAsync(_attestation.Endpoint, AttestationChannel, cancellationToken).ConfigureAwait(false);
-        await Bus.AnnounceAsync(_deviceLoop.Endpoint, DeviceChannel, cancellationToken).ConfigureAwait(false);
-        await Bus.AnnounceAsync(_crypto.Endpoint, CryptoChannel, cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(_echo.Endpoint, EchoChannel, cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(_imageAuth.Endpoint, ImageAuthChannel, cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(_attestation.Endpoint, AttestationChannel, cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(_deviceLoop.Endpoint, DeviceChannel, cancellationToken).ConfigureAwait(false);
+        await AnnounceAsync(_crypto.Endpoint, CryptoChannel, cancellationToken).ConfigureAwait(false);
         Log.Started(_logger, $"{EchoChannel}, {ImageAuthChannel}, {AttestationChannel}, {DeviceChannel}, {CryptoChannel}; raw TMELCOM at address {RfcAddress}");
     }
 
@@ -207,6 +207,20 @@ public sealed partial class TmelSimulator : IAsyncDisposable
         if (_ownsDevice)
         {
             _device.Dispose();
+        }
+    }
+
+    /// <summary>Announces one service. A client that attaches while the channel is (re)opening can make the send fail; the bus
+    /// keeps the announcement and sends it with the others when the channel opens, so the start goes on.</summary>
+    private async Task AnnounceAsync(RpmsgEndpoint endpoint, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Bus.AnnounceAsync(endpoint, name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpmsgException ex) when (ex is not RpmsgEndpointClosedException)
+        {
+            Log.AnnouncementDeferred(_logger, name, ex);
         }
     }
 
@@ -259,6 +273,9 @@ public sealed partial class TmelSimulator : IAsyncDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(4001, LogLevel.Information, "TME-L simulator: the announcement of {Name} goes out when the channel opens.")]
+        public static partial void AnnouncementDeferred(ILogger logger, string name, Exception exception);
+
         [LoggerMessage(4000, LogLevel.Information, "TME-L simulator started; services: {Services}.")]
         public static partial void Started(ILogger logger, string services);
     }
