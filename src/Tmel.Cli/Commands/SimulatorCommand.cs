@@ -77,7 +77,7 @@ internal static class SimulatorCommand
                 throw new TmelUsageException(["--soak-echo serves one subsystem: it excludes --raw-echo and a second --subsystem."]);
             }
 
-            var link = new QmpLinkOptions();
+            var link = new QmpTransportOptions();
             foreach ((Option<TimeSpan?> option, Action<TimeSpan> set) in new (Option<TimeSpan?>, Action<TimeSpan>)[] { (fragmentTimeout, t => link.FragmentTimeout = t), (consumeTimeout, t => link.ConsumeTimeout = t) })
             {
                 if (parse.GetValue(option) is { } t)

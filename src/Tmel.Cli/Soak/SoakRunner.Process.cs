@@ -36,7 +36,7 @@ internal sealed partial class SoakRunner
             string directory = child?.Directory ?? settings.ConnectDirectory!;
             using QmpSharedMemoryMailbox mailbox = QmpSharedMemoryMailbox.AttachClient(directory, "apps", TimeProvider.System);
             using var clientFaults = new QmpFaultInjectingMailbox(mailbox, FaultOptions(1), time) { IsEnabled = false };
-            var link = new QmpLinkOptions
+            var link = new QmpTransportOptions
             {
                 FragmentTimeout = settings.FragmentTimeout,
                 ConsumeTimeout = settings.ConsumeTimeout,

@@ -165,7 +165,16 @@ public sealed partial class QmpLink
 
         if ((work & Work.Timer) != 0)
         {
+            QmpLinkState beforeTimer = _state;
             TimerTurn();
+
+            // A timeout that reset the channel changed the state: the peer's word, unchanged, may already answer it (a
+            // remote whose ack of our level is already down lets us reopen at once), and the peer, with nothing new to
+            // write, would not ring again.
+            if (_started && _state != beforeTimer)
+            {
+                ProcessPeer();
+            }
         }
 
         AdvanceTx();

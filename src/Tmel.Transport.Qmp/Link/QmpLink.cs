@@ -119,6 +119,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
+            Nudge();
             throw new QmpLinkException(State, QmpLinkFailure.LinkUpTimeout, $"The peer did not raise its link level within {_options.LinkUpTimeout.TotalMilliseconds:0} ms.");
         }
 
@@ -128,8 +129,20 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
         catch (TimeoutException)
         {
+            Nudge();
             throw new QmpLinkException(State, QmpLinkFailure.ChannelOpenTimeout, $"The channel did not open within {_options.ChannelOpenTimeout.TotalMilliseconds:0} ms.");
         }
+    }
+
+    /// <summary>
+    /// After a bring-up wait ran out: read the peer's word again and ring the peer again. The handshake has no timer of its own,
+    /// so a doorbell lost either way (an interrupt can be lost) would otherwise leave both sides waiting for each other with
+    /// words that already answer; the hosted service's retries so recover it.
+    /// </summary>
+    private void Nudge()
+    {
+        Volatile.Write(ref _unrungWrites, 1);
+        Post(Work.PeerRang, allowInlineWake: false);
     }
 
     /// <summary>Stops the link; the peer sees this side's link level drop.</summary>
