@@ -17,6 +17,8 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     private readonly ConcurrentQueue<(SoakEntry Entry, byte[] Actual, long At)> _unexplained = new();
     private long _next;
     private long _attempted;
+    private const int MaxUntypedDetails = 5;
+
     private long _confirmed;
     private long _roundTrips;
     private long _lost;
@@ -30,6 +32,9 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
 
     /// <summary>What the unexplained corruptions looked like (seq, size, differing bytes), for the report.</summary>
     public ConcurrentQueue<string> UnexplainedDetails { get; } = new();
+
+    /// <summary>The first few untyped failures in full (type, message, stack), for the report: each is a bug to find.</summary>
+    public ConcurrentQueue<string> UntypedDetails { get; } = new();
 
     public long Issued => Interlocked.Read(ref _next);
 
@@ -136,6 +141,18 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         }
 
         return false;
+    }
+
+    /// <summary>Names a failure by its typed error (<see cref="SoakErrors.Kind"/>); keeps the first untyped ones whole.</summary>
+    public string FailureKind(Exception ex)
+    {
+        string kind = SoakErrors.Kind(ex);
+        if (!SoakErrors.IsTyped(kind) && UntypedDetails.Count < MaxUntypedDetails)
+        {
+            UntypedDetails.Enqueue(ex.ToString());
+        }
+
+        return kind;
     }
 
     public void Fail(string kind) => _failures.AddOrUpdate(kind, 1, static (_, n) => n + 1);

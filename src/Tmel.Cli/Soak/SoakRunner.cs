@@ -169,6 +169,11 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             await progress.WriteLineAsync($"soak: unexplained corruption: {detail}").ConfigureAwait(false);
         }
 
+        foreach (string detail in _ledger.UntypedDetails)
+        {
+            await progress.WriteLineAsync($"soak: untyped failure: {detail}").ConfigureAwait(false);
+        }
+
         long memoryEnd = Memory();
         return new SoakResult(settings, _ledger.Totals(Faults(clientFaults, simulatorFaults)), _ledger.Latency, elapsed, memoryStart, memoryEnd, (simulator?.Link.ProtocolErrors ?? 0) + host.Services.GetRequiredService<QmpLink>().ProtocolErrors)
         {
@@ -289,7 +294,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                entry.RequestFailure = SoakErrors.Kind(ex);
+                entry.RequestFailure = _ledger.FailureKind(ex);
                 entry.Settle(time.GetTimestamp());
                 await WaitForLinkAsync(bus, ct).ConfigureAwait(false);
                 continue;
@@ -365,7 +370,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
                 {
                     if (entry is not null)
                     {
-                        entry.ReplyFailure = SoakErrors.Kind(ex);
+                        entry.ReplyFailure = _ledger.FailureKind(ex);
                         entry.Settle(time.GetTimestamp());
                     }
                 }
@@ -445,7 +450,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                entry.RequestFailure = "echo " + SoakErrors.Kind(ex);
+                entry.RequestFailure = "echo " + _ledger.FailureKind(ex);
                 await WaitForLinkAsync(bus, ct).ConfigureAwait(false);
             }
             finally

@@ -32,5 +32,5 @@ internal sealed record SoakTotals(
     public long FaultsInjected => Faults.Values.Sum();
 
     /// <summary>Whether the run kept QMP's promises: nothing lost, duplicated, corrupted unexplained, hung or unidentified.</summary>
-    public bool Passed => Lost == 0 && Duplicated == 0 && CorruptedUnexplained == 0 && Hung == 0 && Unidentified == 0 && !Failures.Keys.Any(k => k.Contains("untyped", StringComparison.Ordinal));
+    public bool Passed => Lost == 0 && Duplicated == 0 && CorruptedUnexplained == 0 && Hung == 0 && Unidentified == 0 && Failures.Keys.All(SoakErrors.IsTyped);
 }
