@@ -240,24 +240,30 @@ public sealed partial class QmpLink
     /// </summary>
     private void TimerTurn()
     {
-        if (_txWait == TxWait.Fragment && _txInFlight && _txAwaitingAck && _time.GetElapsedTime(_txPeriodStart) >= _options.FragmentTimeout)
+        if (_txWait == TxWait.None)
+        {
+            return;
+        }
+
+        // One reading of the clock decides. With two (one for "is it over?", one for "how much is left?") a timer that fired
+        // a little early could see the period not over and then nothing left: the timer was not armed again, and the send
+        // waited for ever (the every-kind soak's stalled link, docs/reliability.md).
+        TimeSpan period = _txWait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
+        TimeSpan remaining = period - _time.GetElapsedTime(_txPeriodStart);
+        if (remaining <= TimeSpan.Zero && _txWait == TxWait.Fragment && _txInFlight && _txAwaitingAck)
         {
             FragmentTimedOut();
         }
-        else if (_txWait == TxWait.Consume && _txInFlight && !_txAwaitingAck && _txLastFragmentSent && _time.GetElapsedTime(_txPeriodStart) >= _options.ConsumeTimeout)
+        else if (remaining <= TimeSpan.Zero && _txWait == TxWait.Consume && _txInFlight && !_txAwaitingAck && _txLastFragmentSent)
         {
             ConsumeTimedOut();
         }
-        else if (_txWait != TxWait.None)
+        else
         {
-            // A system timer can fire a little before the clock says its period is over (a coarse tick): wait out the rest,
-            // or the period would never end and the send would wait without bound.
-            TimeSpan period = _txWait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
-            TimeSpan remaining = period - _time.GetElapsedTime(_txPeriodStart);
-            if (remaining > TimeSpan.Zero)
-            {
-                _txTimer.Change(remaining, Timeout.InfiniteTimeSpan);
-            }
+            // A system timer can fire a little before the clock says its period is over (a coarse tick): wait out the rest.
+            // A wait is never left without its timer; one whose period is over but whose condition no longer holds is checked
+            // again a period later rather than forgotten.
+            _txTimer.Change(remaining > TimeSpan.Zero ? remaining : period, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -98,6 +98,28 @@ public sealed class QmpLinkConsumeTimeoutTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task SendAsync_TimerFiresEarlyAndTheClockPassesTheBoundWhileItIsHandled_StillFails()
+    {
+        // The every-kind soak's stalled link: the timer fired 1 ms early, the turn read the clock (period not over), was
+        // preempted past the bound, read it again for the rest (nothing left) and armed nothing; the send waited for ever.
+        await ConnectAsync();
+        _time.FireEarlyBy = TimeSpan.FromMilliseconds(1);
+        Task sending = _link.SendAsync(new byte[24], 7, Ct).AsTask();
+        Assert.Equal(0x0018001Fu, await NextLocalWordAsync());
+        _time.ClearCreated();
+        WritePeer(0x0000002F);                                    // taken, never consumed
+
+        await _time.WaitForTimerAsync(s_consumeTimeout);
+        _time.AdvanceAfterNextRead(TimeSpan.FromMilliseconds(2));        // the turn's first look at the clock, then 2 ms pass
+        _time.Advance(s_consumeTimeout - TimeSpan.FromMilliseconds(1));  // the timer fires 1 ms early
+        await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(1)).WaitAsync(TimeSpan.FromSeconds(30), Ct);  // armed for the rest
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        QmpLinkException ex = await Assert.ThrowsAsync<QmpLinkException>(() => sending);
+        Assert.Equal(QmpLinkFailure.ConsumeTimeout, ex.Reason);
+    }
+
+    [Fact]
     public async Task TransportSendAsync_PeerNeverConsumes_MapsToRpmsgTimeoutDeliveryUnconfirmed()
     {
         await using var transport = new QmpRpmsgTransport(_link);

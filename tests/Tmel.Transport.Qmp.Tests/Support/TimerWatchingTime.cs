@@ -8,10 +8,27 @@ namespace Tmel.Transport.Qmp.Tests.Support;
 internal sealed class TimerWatchingTime : FakeTimeProvider
 {
     private readonly Channel<TimeSpan> _created = Channel.CreateUnbounded<TimeSpan>();
+    private long _advanceAfterNextReadTicks;
 
     /// <summary>Gets or sets how much earlier than asked every timer fires (as a system timer on a coarse tick can); zero by default.</summary>
     /// <remarks>A due time not longer than this fires when asked. The due times reported stay the ones asked for.</remarks>
     public TimeSpan FireEarlyBy { get; set; }
+
+    /// <summary>Moves the clock on by <paramref name="delta"/> right after the next reading of the timestamp, as a thread
+    /// preempted between two readings of the clock sees it.</summary>
+    public void AdvanceAfterNextRead(TimeSpan delta) => Interlocked.Exchange(ref _advanceAfterNextReadTicks, delta.Ticks);
+
+    public override long GetTimestamp()
+    {
+        long timestamp = base.GetTimestamp();
+        long advance = Interlocked.Exchange(ref _advanceAfterNextReadTicks, 0);
+        if (advance != 0)
+        {
+            Advance(TimeSpan.FromTicks(advance));
+        }
+
+        return timestamp;
+    }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
