@@ -33,6 +33,9 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     /// <summary>What the unexplained corruptions looked like (seq, size, differing bytes), for the report.</summary>
     public ConcurrentQueue<string> UnexplainedDetails { get; } = new();
 
+    /// <summary>What the first few unidentified deliveries looked like, for the report.</summary>
+    public ConcurrentQueue<string> UnidentifiedDetails { get; } = new();
+
     /// <summary>The first few untyped failures in full (type, message, stack), for the report: each is a bug to find.</summary>
     public ConcurrentQueue<string> UntypedDetails { get; } = new();
 
@@ -116,6 +119,14 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         if (best is null)
         {
             Interlocked.Increment(ref _unidentified);
+            if (UnidentifiedDetails.Count < MaxUntypedDetails)
+            {
+                bool exact = claimed > 0 && payload.SequenceEqual(SoakPayload.Build(claimed, size).AsSpan(0, payload.Length));
+                string known = claimed <= 0 || claimed > Issued ? "never issued" : _entries.TryGetValue(claimed, out SoakEntry? e)
+                    ? $"open (client {e.Client}, size {e.Size}, settled {e.SettledAt != 0}, request {e.RequestFailure ?? (e.RequestConfirmed ? "confirmed" : "pending")}, reply {e.ReplyFailure ?? (e.ReplyConfirmed ? "confirmed" : "pending")})"
+                    : "already folded";
+                UnidentifiedDetails.Enqueue($"client {client}, size {size}, claims seq {claimed} ({known}), bytes {(exact ? "exactly that message's" : "not that message's")}");
+            }
         }
 
         return best;

@@ -169,6 +169,11 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             await progress.WriteLineAsync($"soak: unexplained corruption: {detail}").ConfigureAwait(false);
         }
 
+        foreach (string detail in _ledger.UnidentifiedDetails)
+        {
+            await progress.WriteLineAsync($"soak: unidentified delivery: {detail}").ConfigureAwait(false);
+        }
+
         foreach (string detail in _ledger.UntypedDetails)
         {
             await progress.WriteLineAsync($"soak: untyped failure: {detail}").ConfigureAwait(false);
