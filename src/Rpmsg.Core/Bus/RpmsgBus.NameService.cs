@@ -65,6 +65,15 @@ public sealed partial class RpmsgBus
             return default;
         }
 
+        if (message.Address.IsAny || message.Address > MaxAddress)
+        {
+            // A device at an address this bus cannot send to would fail every send (on QMP, a payload byte corrupted in the
+            // mailbox can do this: the protocol has no checksum). Refused here, once, rather than on each send.
+            Interlocked.Increment(ref _malformedAnnouncements);
+            Log.MalformedAnnouncement(_logger, source.Value, $"'{message.Name}' is announced at address {message.Address}, which this bus cannot send to (its highest is {MaxAddress})");
+            return default;
+        }
+
         return EnqueueLifecycleAsync(LifecycleEvent.Announcement(message), cancellationToken);
     }
 

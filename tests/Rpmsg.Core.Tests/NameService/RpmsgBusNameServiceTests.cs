@@ -110,6 +110,28 @@ public class RpmsgBusNameServiceTests
         Assert.Single(pair.Local.Devices);
     }
 
+    [Theory]
+    [InlineData(0x1_0000u)]
+    [InlineData(0xFFFF_FFFFu)]
+    public async Task Announcement_AtAnAddressTheBusCannotSendTo_IsCountedAsMalformedAndDropped(uint address)
+    {
+        // The every-kind soak: a payload byte corrupted in the mailbox turned an announcement's address into 0x72000000, and
+        // the typed client bound to that device failed every request with an untyped ArgumentOutOfRangeException.
+        await using var pair = new BusPair(new RpmsgLoopbackOptions { MaxAddress = new RpmsgAddress(0xFFFF) });
+        await using RpmsgEndpoint raw = pair.Remote.CreateEndpoint(RpmsgAddress.Any);
+        byte[] outOfRange = new byte[40];
+        new RpmsgNameServiceMessage("svc", address, RpmsgNameServiceFlags.Create).Write(outOfRange);
+        byte[] marker = new byte[40];
+        new RpmsgNameServiceMessage("marker", 0xFFFF, RpmsgNameServiceFlags.Create).Write(marker);
+
+        await raw.SendToAsync(RpmsgAddress.NameService, outOfRange, Ct);
+        await raw.SendToAsync(RpmsgAddress.NameService, marker, Ct);
+        await pair.Local.WaitForDeviceAsync("marker", Ct);
+
+        Assert.Single(pair.Local.Devices);
+        Assert.Equal(1, pair.Local.GetStatistics().MalformedAnnouncements);
+    }
+
     [Fact]
     public async Task DuplicateAnnouncement_IsIgnored_AndUnknownWithdrawalChangesNothing()
     {
