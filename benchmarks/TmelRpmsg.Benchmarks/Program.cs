@@ -9,6 +9,13 @@ if (args is ["hops"])
     return;
 }
 
+if (args is ["profile", string which, string seconds])
+{
+    // One scenario in a loop for a while, so a sampling profiler (dotnet-trace) sees nothing else; see README.md.
+    await ScenarioProfile.RunAsync(which, TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture)));
+    return;
+}
+
 // "--paired": the interleaved paired-ratio runner that `tmel bench --full` uses (the authoritative ratios); anything else
 // goes to BenchmarkDotNet (absolute times and the Allocated column).
 if (args is ["--paired", ..])

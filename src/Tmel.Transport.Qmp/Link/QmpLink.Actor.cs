@@ -48,7 +48,7 @@ public sealed partial class QmpLink
 
     /// <summary>Posts work and runs the actor on this thread if it is idle.</summary>
     /// <param name="work">What to do.</param>
-    /// <param name="allowInlineWake">Whether the ring after the turn may run the peer's doorbell watch on this thread.</param>
+    /// <param name="allowInlineWake">Whether the ring after the turn may run the peer's actor on this thread.</param>
     private void Post(Work work, bool allowInlineWake = true)
     {
         Interlocked.Or(ref _work, (int)work);
@@ -92,8 +92,8 @@ public sealed partial class QmpLink
     }
 
     /// <summary>Rings the peer once for every write not yet rung for (rings collapse, as interrupts do).</summary>
-    /// <remarks>Never inside a turn and never under a lock, so the in-memory window may wake the peer's doorbell watch on
-    /// this thread (<see cref="IQmpInlineDoorbell"/>): the peer reads our write without a thread hop.</remarks>
+    /// <remarks>Never inside a turn and never under a lock, so the in-memory window may run the peer's actor on this thread
+    /// (<see cref="IQmpInlineDoorbell"/>): the peer reads our write without a thread hop.</remarks>
     private void RingIfWritten(bool allowInlineWake = true)
     {
         if (Volatile.Read(ref _unrungWrites) != 0 && Interlocked.Exchange(ref _unrungWrites, 0) != 0)

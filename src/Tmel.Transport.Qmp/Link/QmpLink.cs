@@ -103,6 +103,9 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
 
         Post(Work.Start);
+
+        // Rings the in-memory peer makes after its turns run this side's actor on its thread (docs/qmp-link-actor.md).
+        _inlineDoorbell?.SetInlineRingHandler(() => Post(Work.PeerRang));
         _pump = PumpAsync();
     }
 
@@ -155,6 +158,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         }
 
         // First the token: the doorbell wait ends and the dispatcher hands nothing more to the handler.
+        _inlineDoorbell?.SetInlineRingHandler(null);
         _stopping.Cancel();
         Post(Work.Dispose);
         await _stopped.Task.ConfigureAwait(false);
@@ -165,8 +169,8 @@ public sealed partial class QmpLink : IAsyncDisposable
     }
 
     /// <summary>The actor's doorbell watch: every ring (and the start) makes the actor read the peer's mailbox once.</summary>
-    /// <remarks>Its continuation takes no lock and never blocks, so a mailbox that can (the in-memory window) may run it on
-    /// the ringer's thread.</remarks>
+    /// <remarks>On the in-memory window the peer's rings after its turns do not come here: they run the actor directly
+    /// (<see cref="IQmpInlineDoorbell"/>); this watch takes every other ring.</remarks>
     private async Task PumpAsync()
     {
         CancellationToken stopping = _stopping.Token;
@@ -175,14 +179,7 @@ public sealed partial class QmpLink : IAsyncDisposable
             Post(Work.PeerRang);
             try
             {
-                if (_inlineDoorbell is { } inline)
-                {
-                    await inline.WaitForDoorbellAsync(inlineWakeSafe: true, stopping).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _mailbox.WaitForDoorbellAsync(stopping).ConfigureAwait(false);
-                }
+                await _mailbox.WaitForDoorbellAsync(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -12,40 +12,46 @@ namespace Tmel.Transport.Qmp;
 /// park at once (see <see cref="QmpInMemoryMailbox.DefaultSpinCount"/>). Several rings before a wait collapse into one
 /// wake-up: the waiter re-reads the whole mailbox each time. One ring never wakes twice, as one doorbell write raises one
 /// interrupt: a peer like the RFC driver, which opens its channel on any interrupt, must not see one that never rang.
-/// <para>A woken waiter resumes on the thread pool, unless the waiter said its continuation is safe to run anywhere
-/// (<see cref="WaitAsync(bool, CancellationToken)"/>) and the ringer allowed it (<see cref="Ring(bool)"/>): then it
-/// resumes inline, on the ringer's thread, as a <c>Channel</c> does when its owner allows synchronous continuations.
-/// The QMP link's doorbell watch is such a waiter, and its actor rings outside any lock.</para>
+/// <para>A woken waiter resumes on the thread pool. A ring that allows it (<see cref="Ring(bool)"/>) calls the inline
+/// handler instead, when one is set (<see cref="SetInlineHandler"/>), on the ringer's thread, as an interrupt calls its
+/// handler; the latch and the waiter are left alone. The QMP link's actor is such a handler: it takes no lock and never
+/// blocks. A handler that rings (the peer answering) does not run the other side's handler inside itself: that ring is
+/// kept on the thread's trampoline and handled once the running handler returned, so the two sides take turns in a
+/// loop and the stack stays flat. Rings of one doorbell waiting on the trampoline collapse into one call.</para>
 /// </remarks>
 internal sealed class QmpDoorbell : IValueTaskSource
 {
+    [ThreadStatic]
+    private static InlineTrampoline? t_trampoline;
+
     private readonly int _spinCount;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _registration;
+    private Action? _inlineHandler;
     private int _pending;
     private int _parked;
-    private volatile bool _waiterRunsInline;
 
     public QmpDoorbell(int spinCount) => _spinCount = spinCount;
 
     public void Ring() => Ring(allowInlineWake: false);
 
-    /// <summary>Rings; a parked waiter that allows it resumes on this thread when <paramref name="allowInlineWake"/> is set.</summary>
+    /// <summary>Rings; with <paramref name="allowInlineWake"/> and an inline handler set, the handler runs on this thread.</summary>
     public void Ring(bool allowInlineWake)
     {
-        Interlocked.Exchange(ref _pending, 1);
-        if (Interlocked.Exchange(ref _parked, 0) == 1)
+        if (allowInlineWake && Volatile.Read(ref _inlineHandler) is not null)
         {
-            // Only the ringer that un-parked the waiter touches the core until the waiter waits again.
-            _core.RunContinuationsAsynchronously = !(allowInlineWake && _waiterRunsInline);
-            _core.SetResult(true);
+            (t_trampoline ??= new InlineTrampoline()).Ring(this);
+            return;
         }
+
+        WakeWaiter();
     }
 
-    public ValueTask WaitAsync(CancellationToken cancellationToken) => WaitAsync(inlineWakeSafe: false, cancellationToken);
+    /// <summary>Sets who handles rings that allow inline handling; <see langword="null"/> to wake the waiter for every ring.</summary>
+    public void SetInlineHandler(Action? handler) => Volatile.Write(ref _inlineHandler, handler);
 
-    /// <summary>Waits for a ring; with <paramref name="inlineWakeSafe"/> the continuation may run on the ringer's thread.</summary>
-    public ValueTask WaitAsync(bool inlineWakeSafe, CancellationToken cancellationToken)
+    /// <summary>Waits for a ring that was not handled inline.</summary>
+    public ValueTask WaitAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _pending, 0) == 1)
         {
@@ -68,7 +74,6 @@ internal sealed class QmpDoorbell : IValueTaskSource
         }
 
         _core.Reset();
-        _waiterRunsInline = inlineWakeSafe;
         Interlocked.Exchange(ref _parked, 1);
         if (Interlocked.Exchange(ref _pending, 0) == 1 && Interlocked.Exchange(ref _parked, 0) == 1)
         {
@@ -82,6 +87,30 @@ internal sealed class QmpDoorbell : IValueTaskSource
         }
 
         return new ValueTask(this, _core.Version);
+    }
+
+    /// <summary>Latches the ring and wakes a parked waiter (on the thread pool).</summary>
+    private void WakeWaiter()
+    {
+        Interlocked.Exchange(ref _pending, 1);
+        if (Interlocked.Exchange(ref _parked, 0) == 1)
+        {
+            // Only the ringer that un-parked the waiter touches the core until the waiter waits again.
+            _core.SetResult(true);
+        }
+    }
+
+    /// <summary>Handles one inline ring: the handler, or the waiter if the handler was taken away meanwhile.</summary>
+    private void Handle()
+    {
+        if (Volatile.Read(ref _inlineHandler) is { } handler)
+        {
+            handler();
+        }
+        else
+        {
+            WakeWaiter();
+        }
     }
 
     void IValueTaskSource.GetResult(short token)
@@ -107,8 +136,51 @@ internal sealed class QmpDoorbell : IValueTaskSource
     {
         if (Interlocked.Exchange(ref _parked, 0) == 1)
         {
-            _core.RunContinuationsAsynchronously = true;
             _core.SetException(new OperationCanceledException(token));
+        }
+    }
+
+    /// <summary>One thread's inline rings: the handler running now, and the doorbells rung meanwhile, handled after it in order.</summary>
+    private sealed class InlineTrampoline
+    {
+        // Only the doorbells this thread's handlers ring wait here (two for one window), and rings of one collapse.
+        private readonly List<QmpDoorbell> _waiting = new(2);
+        private bool _running;
+
+        public void Ring(QmpDoorbell doorbell)
+        {
+            if (_running)
+            {
+                if (!_waiting.Contains(doorbell))
+                {
+                    _waiting.Add(doorbell);
+                }
+
+                return;
+            }
+
+            _running = true;
+            try
+            {
+                doorbell.Handle();
+                while (_waiting.Count > 0)
+                {
+                    QmpDoorbell next = _waiting[0];
+                    _waiting.RemoveAt(0);
+                    next.Handle();
+                }
+            }
+            finally
+            {
+                // Only a handler that threw leaves rings here: they wake their waiters, so none is lost.
+                _running = false;
+                foreach (QmpDoorbell left in _waiting)
+                {
+                    left.WakeWaiter();
+                }
+
+                _waiting.Clear();
+            }
         }
     }
 }

@@ -89,7 +89,7 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInl
 
     void IQmpInlineDoorbell.RingPeerDoorbell(bool allowInlineWake) => _peer.Ring(allowInlineWake);
 
-    ValueTask IQmpInlineDoorbell.WaitForDoorbellAsync(bool inlineWakeSafe, CancellationToken cancellationToken) => _own.WaitAsync(inlineWakeSafe, cancellationToken);
+    void IQmpInlineDoorbell.SetInlineRingHandler(Action? handler) => _own.SetInlineHandler(handler);
 
     /// <summary>Returns a copy of the whole window, as an operator's dump of the registers would show it.</summary>
     /// <returns>The 0x2000 bytes.</returns>

@@ -1,75 +1,144 @@
 namespace Tmel.Transport.Qmp.Tests.Mailbox;
 
 /// <summary>
-/// The in-memory window's inline wake (<see cref="IQmpInlineDoorbell"/>): a waiter that allows it resumes on the ringer's
-/// thread, inside the ring, when the ringer allows it too; otherwise it resumes elsewhere, as before.
+/// The in-memory window's inline rings (<see cref="IQmpInlineDoorbell"/>): a ring that allows it calls the ringed side's
+/// handler on the ringer's thread instead of waking its waiter; a ring made inside a handler runs after that handler
+/// returned (the per-thread trampoline), so two sides answering each other never nest; every other ring wakes the waiter.
 /// </summary>
 public class QmpInlineDoorbellTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void Ring_BothAllow_TheWaiterResumesInsideTheRing_OnTheRingersThread()
+    public void Ring_AllowedWithAHandler_TheHandlerRunsInsideTheRing_TheWaiterIsNotWoken()
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
-        var woken = new WakeRecorder();
-        woken.Watch(((IQmpInlineDoorbell)remote).WaitForDoorbellAsync(inlineWakeSafe: true, Ct));
+        int handledOn = 0;
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => handledOn = Environment.CurrentManagedThreadId);
+        ValueTask wait = remote.WaitForDoorbellAsync(Ct);
 
         ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
 
-        Assert.Equal(Environment.CurrentManagedThreadId, woken.Thread);
-    }
-
-    [Theory]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    public async Task Ring_EitherSideDoesNotAllow_TheWaiterResumesOffTheRingersThread(bool waiterAllows, bool ringerAllows)
-    {
-        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
-        var woken = new WakeRecorder();
-        woken.Watch(((IQmpInlineDoorbell)remote).WaitForDoorbellAsync(waiterAllows, Ct));
-
-        ((IQmpInlineDoorbell)local).RingPeerDoorbell(ringerAllows);
-        int ringer = Environment.CurrentManagedThreadId;
-        bool resumedInsideTheRing = woken.Thread == ringer;
-
-        await woken.Done.Task.WaitAsync(Ct);
-        Assert.False(resumedInsideTheRing);
+        Assert.Equal(Environment.CurrentManagedThreadId, handledOn);
+        Assert.False(wait.IsCompleted);
     }
 
     [Fact]
-    public async Task PublicRing_NeverWakesInline_EvenAWaiterThatAllowsIt()
+    public async Task Ring_NotAllowed_WakesTheWaiter_TheHandlerIsNotCalled()
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
-        var woken = new WakeRecorder();
-        woken.Watch(((IQmpInlineDoorbell)remote).WaitForDoorbellAsync(inlineWakeSafe: true, Ct));
+        int calls = 0;
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => calls++);
+        ValueTask wait = remote.WaitForDoorbellAsync(Ct);
 
-        local.RingPeerDoorbell();
-        bool resumedInsideTheRing = woken.Thread == Environment.CurrentManagedThreadId;
+        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: false);
 
-        await woken.Done.Task.WaitAsync(Ct);
-        Assert.False(resumedInsideTheRing);
+        await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, calls);
     }
 
-    /// <summary>Records the thread a doorbell wait resumed on.</summary>
-    private sealed class WakeRecorder
+    [Fact]
+    public async Task PublicRing_NeverCallsTheHandler()
     {
-        private int _thread;
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        int calls = 0;
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => calls++);
+        ValueTask wait = remote.WaitForDoorbellAsync(Ct);
 
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        local.RingPeerDoorbell();
 
-        public int Thread => Volatile.Read(ref _thread);
+        await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, calls);
+    }
 
-        public void Watch(ValueTask wait)
+    [Fact]
+    public async Task Ring_HandlerRemoved_WakesTheWaiterAgain()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        int calls = 0;
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => calls++);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(null);
+        ValueTask wait = remote.WaitForDoorbellAsync(Ct);
+
+        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+
+        await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, calls);
+    }
+
+    [Fact]
+    public void Ring_TwoSidesAnsweringEachOther_TakeTurnsWithoutNesting_OnTheRingersThread()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        const int Rounds = 100_000;
+        int remaining = Rounds;
+        int depth = 0;
+        int deepest = 0;
+        int thread = Environment.CurrentManagedThreadId;
+        bool otherThread = false;
+        void Answer(IQmpInlineDoorbell self)
         {
-            Assert.False(wait.IsCompleted);
-            System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter awaiter = wait.ConfigureAwait(false).GetAwaiter();
-            awaiter.UnsafeOnCompleted(() =>
+            deepest = Math.Max(deepest, ++depth);
+            otherThread |= Environment.CurrentManagedThreadId != thread;
+            if (--remaining > 0)
             {
-                awaiter.GetResult();
-                Volatile.Write(ref _thread, Environment.CurrentManagedThreadId);
-                Done.TrySetResult();
-            });
+                self.RingPeerDoorbell(allowInlineWake: true);
+            }
+
+            depth--;
         }
+
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => Answer(remote));
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(() => Answer(local));
+
+        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+
+        Assert.Equal(0, remaining);
+        Assert.Equal(1, deepest);
+        Assert.False(otherThread);
+    }
+
+    [Fact]
+    public void Ring_SeveralRingsOfOneDoorbellWhileAHandlerRuns_CollapseIntoOneCall()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        int localCalls = 0;
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(() => localCalls++);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                ((IQmpInlineDoorbell)remote).RingPeerDoorbell(allowInlineWake: true);
+            }
+
+            Assert.Equal(0, localCalls);
+        });
+
+        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+
+        Assert.Equal(1, localCalls);
+    }
+
+    [Fact]
+    public async Task Ring_HandlerThrowsWithRingsWaiting_TheirWaitersAreWoken_NoRingIsLost()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        int localCalls = 0;
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(() => localCalls++);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() =>
+        {
+            ((IQmpInlineDoorbell)remote).RingPeerDoorbell(allowInlineWake: true);
+            throw new InvalidOperationException("handler failed");
+        });
+        ValueTask localWait = local.WaitForDoorbellAsync(Ct);
+
+        Assert.Throws<InvalidOperationException>(() => ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true));
+
+        await localWait.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(0, localCalls);
+
+        // The trampoline is free again: the next ring is handled inline.
+        ((IQmpInlineDoorbell)remote).RingPeerDoorbell(allowInlineWake: true);
+        Assert.Equal(1, localCalls);
     }
 }
