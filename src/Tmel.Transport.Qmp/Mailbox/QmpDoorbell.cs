@@ -22,7 +22,7 @@ namespace Tmel.Transport.Qmp;
 internal sealed class QmpDoorbell : IValueTaskSource
 {
     [ThreadStatic]
-    private static InlineTrampoline? t_trampoline;
+    private static InlineTrampoline? s_trampoline;
 
     private readonly int _spinCount;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
@@ -40,7 +40,7 @@ internal sealed class QmpDoorbell : IValueTaskSource
     {
         if (allowInlineWake && Volatile.Read(ref _inlineHandler) is not null)
         {
-            (t_trampoline ??= new InlineTrampoline()).Ring(this);
+            (s_trampoline ??= new InlineTrampoline()).Ring(this);
             return;
         }
 
