@@ -25,6 +25,9 @@ public sealed partial class QmpLink
     private int _txAttempt;
     private long _txPeriodStart;
 
+    // When the armed timer fires (a timestamp), or 0 when it is not armed. Only the actor arms the timer.
+    private long _txTimerDue;
+
     /// <summary>What the transmit timer is armed for.</summary>
     private enum TxWait
     {
@@ -248,8 +251,10 @@ public sealed partial class QmpLink
         // One reading of the clock decides. With two (one for "is it over?", one for "how much is left?") a timer that fired
         // a little early could see the period not over and then nothing left: the timer was not armed again, and the send
         // waited for ever (the every-kind soak's stalled link, docs/reliability.md).
+        _txTimerDue = 0;
         TimeSpan period = _txWait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
-        TimeSpan remaining = period - _time.GetElapsedTime(_txPeriodStart);
+        long now = _time.GetTimestamp();
+        TimeSpan remaining = period - _time.GetElapsedTime(_txPeriodStart, now);
         if (remaining <= TimeSpan.Zero && _txWait == TxWait.Fragment && _txInFlight && _txAwaitingAck)
         {
             FragmentTimedOut();
@@ -263,7 +268,7 @@ public sealed partial class QmpLink
             // A system timer can fire a little before the clock says its period is over (a coarse tick): wait out the rest.
             // A wait is never left without its timer; one whose period is over but whose condition no longer holds is checked
             // again a period later rather than forgotten.
-            _txTimer.Change(remaining > TimeSpan.Zero ? remaining : period, Timeout.InfiniteTimeSpan);
+            ArmTxTimer(now, remaining > TimeSpan.Zero ? remaining : period);
         }
     }
 
@@ -348,6 +353,10 @@ public sealed partial class QmpLink
     }
 
     /// <summary>Arms the one transmit timer for the wait now starting (a new period), or disarms it.</summary>
+    /// <remarks>The next fragment of the message in flight keeps the timer as it is when it is armed to fire no later than the
+    /// fragment's own deadline: it then fires a little early and <see cref="TimerTurn"/> arms it for the rest. So a stream of
+    /// fragments re-arms the timer about once per <see cref="QmpTransportOptions.FragmentTimeout"/> instead of once per
+    /// fragment, and every fragment is still bounded from its own write.</remarks>
     private void SetTxWait(TxWait wait, int attempt = 1)
     {
         if (wait == TxWait.None)
@@ -355,17 +364,34 @@ public sealed partial class QmpLink
             if (_txWait != TxWait.None)
             {
                 _txWait = TxWait.None;
+                _txTimerDue = 0;
                 _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
 
             return;
         }
 
+        bool nextFragment = wait == TxWait.Fragment && _txWait == TxWait.Fragment && attempt == 1;
+        TimeSpan period = wait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
+        long now = _time.GetTimestamp();
         _txWait = wait;
         _txAttempt = attempt;
-        _txPeriodStart = _time.GetTimestamp();
-        _txTimer.Change(wait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout, Timeout.InfiniteTimeSpan);
+        _txPeriodStart = now;
+        if (nextFragment && _txTimerDue != 0 && _txTimerDue <= now + ToTimestampTicks(period))
+        {
+            return;
+        }
+
+        ArmTxTimer(now, period);
     }
+
+    private void ArmTxTimer(long now, TimeSpan delay)
+    {
+        _txTimerDue = now + ToTimestampTicks(delay);
+        _txTimer.Change(delay, Timeout.InfiniteTimeSpan);
+    }
+
+    private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     /// <summary>Records the outcome of a send; the operation is completed after the turn, outside it.</summary>
     private void Complete(QmpSendOperation op, Exception? error)

@@ -56,6 +56,26 @@ public class QmpLinkLostDoorbellTests
     }
 
     [Fact]
+    public async Task LostDoorbellOfALaterFragment_IsRungAgainAfterTheFragmentTimeout_AndTheMessageIsDeliveredOnce()
+    {
+        await using var setup = await Setup.ConnectAsync();
+        byte[] message = Enumerable.Range(0, 60).Select(i => (byte)i).ToArray(); // three fragments
+        setup.LocalMailbox.DropNextRings(1, after: 2);                              // fragment 3's doorbell is lost
+
+        Task sending = setup.Local.SendAsync(message, 7, Ct).AsTask();
+        await setup.LocalMailbox.WaitForDroppedAsync(1);
+        await setup.Time.WaitForTimerAsync(s_fragmentTimeout);                     // armed by fragment 1, kept by 2 and 3
+        setup.Time.Advance(s_fragmentTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(sending.IsCompleted);
+        setup.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await sending;
+        Assert.Equal(message, (await setup.RemoteHandler.Messages.Reader.ReadAsync(Ct)).Message);
+        Assert.False(setup.RemoteHandler.Messages.Reader.TryRead(out _));
+        Assert.Equal(0, setup.Remote.ProtocolErrors);
+    }
+
+    [Fact]
     public async Task SendCancelledMidMessage_PeerDropsThePartial_NextMessageArrivesOnce()
     {
         await using var setup = await Setup.ConnectAsync();
