@@ -158,7 +158,8 @@ public sealed partial class QmpLink
             CancelTurn();
         }
 
-        if (_started && (work & (Work.PeerRang | Work.Timer | Work.Consumed)) != 0)
+        // A timer that finds no wait (one left armed after a consumed message) reads nothing.
+        if (_started && ((work & (Work.PeerRang | Work.Consumed)) != 0 || ((work & Work.Timer) != 0 && _txWait != TxWait.None)))
         {
             ProcessPeer();
         }

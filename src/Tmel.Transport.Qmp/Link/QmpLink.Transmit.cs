@@ -196,7 +196,9 @@ public sealed partial class QmpLink
 
         _txInFlight = false;
         _txLastFragmentSent = false;
-        SetTxWait(TxWait.None);
+
+        // The timer stays armed for the next message's first fragment; if none comes, it fires once and finds nothing to do.
+        SetTxWait(TxWait.None, keepArmed: true);
         if (_txStarted && _txOp is { } op)
         {
             _txOp = null;
@@ -243,6 +245,8 @@ public sealed partial class QmpLink
     /// </summary>
     private void TimerTurn()
     {
+        // The timer fired: it is not armed any more, whatever it was armed for.
+        _txTimerDue = 0;
         if (_txWait == TxWait.None)
         {
             return;
@@ -251,7 +255,6 @@ public sealed partial class QmpLink
         // One reading of the clock decides. With two (one for "is it over?", one for "how much is left?") a timer that fired
         // a little early could see the period not over and then nothing left: the timer was not armed again, and the send
         // waited for ever (the every-kind soak's stalled link, docs/reliability.md).
-        _txTimerDue = 0;
         TimeSpan period = _txWait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
         long now = _time.GetTimestamp();
         TimeSpan remaining = period - _time.GetElapsedTime(_txPeriodStart, now);
@@ -353,25 +356,30 @@ public sealed partial class QmpLink
     }
 
     /// <summary>Arms the one transmit timer for the wait now starting (a new period), or disarms it.</summary>
-    /// <remarks>The next fragment of the message in flight keeps the timer as it is when it is armed to fire no later than the
-    /// fragment's own deadline: it then fires a little early and <see cref="TimerTurn"/> arms it for the rest. So a stream of
-    /// fragments re-arms the timer about once per <see cref="QmpTransportOptions.FragmentTimeout"/> instead of once per
-    /// fragment, and every fragment is still bounded from its own write.</remarks>
-    private void SetTxWait(TxWait wait, int attempt = 1)
+    /// <remarks>A fragment (the next of the message in flight, or the first after a message was consumed) keeps the timer as it
+    /// is when it is armed to fire no later than the fragment's own deadline: it then fires a little early and
+    /// <see cref="TimerTurn"/> arms it for the rest. So a stream of fragments or of short messages re-arms the timer about once
+    /// per <see cref="QmpTransportOptions.FragmentTimeout"/> instead of up to three times per message, and every fragment is
+    /// still bounded from its own write. A consumed message leaves the timer armed (<paramref name="keepArmed"/>); every other
+    /// end of a send disarms it.</remarks>
+    private void SetTxWait(TxWait wait, int attempt = 1, bool keepArmed = false)
     {
         if (wait == TxWait.None)
         {
             if (_txWait != TxWait.None)
             {
                 _txWait = TxWait.None;
-                _txTimerDue = 0;
-                _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                if (!keepArmed)
+                {
+                    _txTimerDue = 0;
+                    _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                }
             }
 
             return;
         }
 
-        bool nextFragment = wait == TxWait.Fragment && _txWait == TxWait.Fragment && attempt == 1;
+        bool nextFragment = wait == TxWait.Fragment && (_txWait is TxWait.Fragment or TxWait.None) && attempt == 1;
         TimeSpan period = wait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
         long now = _time.GetTimestamp();
         _txWait = wait;
