@@ -4,22 +4,24 @@ namespace TmelRpmsg.Fuzz.Targets;
 
 /// <summary>
 /// The simulator-process layout file (<c>DIR/layout.json</c>) a peer reads to attach: any bytes are a layout or a
-/// <see cref="QmpProcessLayoutException"/>. The input is written to layout.json in a directory of this process's own.
+/// <see cref="QmpProcessLayoutException"/>. The input goes to <c>QmpProcessLayout.Parse</c>, the parser
+/// <see cref="QmpProcessLayout.Read"/> hands the file's bytes to, so no file is written per input.
 /// </summary>
 internal sealed class ProcessLayoutTarget : FuzzTarget
 {
-    private readonly Lazy<string> _directory = new(CreateDirectory);
+    /// <summary>The directory named in errors; nothing is read from it.</summary>
+    private const string Directory = "/fuzz";
+
+    private static readonly string s_path = Path.Combine(Directory, QmpProcessLayout.FileName);
 
     public override string Name => "process-layout";
 
     public override void Run(ReadOnlySpan<byte> input)
     {
-        string directory = _directory.Value;
-        File.WriteAllBytes(Path.Combine(directory, QmpProcessLayout.FileName), input);
         QmpProcessLayout layout;
         try
         {
-            layout = QmpProcessLayout.Read(directory);
+            layout = QmpProcessLayout.Parse(input, s_path);
         }
         catch (QmpProcessLayoutException)
         {
@@ -28,15 +30,7 @@ internal sealed class ProcessLayoutTarget : FuzzTarget
 
         foreach (QmpProcessSubsystemLayout subsystem in layout.Subsystems)
         {
-            FuzzInvariantException.Check(layout.GetSubsystem(directory, subsystem.Name) is not null, "a listed subsystem was not found by name");
+            FuzzInvariantException.Check(layout.GetSubsystem(Directory, subsystem.Name) is not null, "a listed subsystem was not found by name");
         }
-    }
-
-    /// <summary>A directory of this process's own, removed when the process exits.</summary>
-    private static string CreateDirectory()
-    {
-        string directory = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"tmel-fuzz-layout-{Environment.ProcessId}")).FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
-        return directory;
     }
 }

@@ -10,13 +10,18 @@ namespace TmelRpmsg.Fuzz.Targets;
 /// <summary>
 /// The simulator's request parsing: what a client puts in its TMELCOM packets and in shared memory, through a simulated
 /// service's <see cref="ITmelcomHandler.Handle"/>, which promises never to throw and to answer every request with a
-/// well-formed 24-byte packet. A fresh device (services, key store, measurements) serves each input.
+/// well-formed 24-byte packet. Fresh services, key store, measurements and anti-rollback state serve each input.
 /// </summary>
 /// <remarks>
 /// Input layout (<see cref="Compose"/>): byte 0 picks the service (0 image-auth, 1 attestation, 2 device, 3 crypto,
 /// 4 the RFC address that routes to all of them); bytes 1..48 are the fuses' OEM public-key hash; a u16 LE length and
 /// that many bytes are the client's shared-memory buffer, allocated first in the region and so at its bus address
 /// <see cref="BusAddress"/>; then requests, each a u8 length and the request's bytes as received, served in order.
+/// <para>Inputs stay independent, but two things are made once instead of per input (docs/fuzzing.md): the attestation
+/// identity and the fuse keys derived from the all-zero hardware key (immutable; the crypto service takes its own copies),
+/// and the 4 MiB shared-memory region, whose allocation and clearing cost more than everything else for most inputs. The
+/// region is reused only in the state of a new one: after an input the client's buffer is freed (which zeroes it), the
+/// services cannot write outside an allocation, and a region with anything still allocated is dropped, not reused.</para>
 /// </remarks>
 internal sealed class SimulatorServicesTarget : FuzzTarget
 {
@@ -27,6 +32,11 @@ internal sealed class SimulatorServicesTarget : FuzzTarget
     public const uint Source = 0x400;
 
     private static readonly Lazy<AttestationIdentity> s_identity = new(() => AttestationIdentity.Create(TimeProvider.System));
+
+    private static readonly Lazy<Dictionary<uint, byte[]>> s_hardwareKeys = new(() => CryptoService.DeriveHardwareKeys(new byte[32]));
+
+    /// <summary>A region as a new one is (nothing allocated, every byte zero), or <see langword="null"/> while an input uses it.</summary>
+    private static QmpSharedMemoryRegion? s_spareRegion;
 
     public override string Name => "simulator-services";
 
@@ -64,14 +74,39 @@ internal sealed class SimulatorServicesTarget : FuzzTarget
             return replies;
         }
 
-        var region = new QmpSharedMemoryRegion(QmpSharedMemoryRegion.DefaultSize, BusAddress);
-        if (memoryLength > 0)
+        QmpSharedMemoryRegion region = Interlocked.Exchange(ref s_spareRegion, null) ?? new QmpSharedMemoryRegion(QmpSharedMemoryRegion.DefaultSize, BusAddress);
+        FuzzInvariantException.Check(region.FreeBytes == region.Size, "a reused region still has an allocation");
+        QmpSharedBuffer? buffer = null;
+        try
         {
-            QmpSharedBuffer buffer = region.Allocate(memoryLength);
-            FuzzInvariantException.Check(buffer.BusAddress == BusAddress, "the first buffer is not at the region's start");
-            region.Write(BusAddress, input.Slice(header, memoryLength));
+            if (memoryLength > 0)
+            {
+                buffer = region.Allocate(memoryLength);
+                FuzzInvariantException.Check(buffer.BusAddress == BusAddress, "the first buffer is not at the region's start");
+                region.Write(BusAddress, input.Slice(header, memoryLength));
+            }
+
+            ServeRequests(input, header + memoryLength, region, replies);
+        }
+        finally
+        {
+            // Freeing zeroes the buffer; with nothing else allocated, the region is again as a new one.
+            if (buffer is not null)
+            {
+                region.Free(buffer);
+            }
+
+            if (region.FreeBytes == region.Size)
+            {
+                Volatile.Write(ref s_spareRegion, region);
+            }
         }
 
+        return replies;
+    }
+
+    private static void ServeRequests(ReadOnlySpan<byte> input, int requestsOffset, QmpSharedMemoryRegion region, List<byte[]> replies)
+    {
         var time = new FakeTimeProvider(TsimImageTarget.Created.AddDays(30));
         var fuses = TsimImageTarget.Fuses(input.Slice(1, TsimImageTarget.OemPkHashLength));
         var measurements = new MeasurementStore();
@@ -80,15 +115,14 @@ internal sealed class SimulatorServicesTarget : FuzzTarget
         var attestation = new AttestationService(region, s_identity.Value, measurements, new byte[32], TmelSubsystem.Apps, NullLogger.Instance);
         var device = new DeviceService(region, new FuseMap(fuses, antiRollback), antiRollback, measurements, NullLogger.Instance);
         using var keys = new KeyStore();
-        Dictionary<uint, byte[]> hardwareKeys = CryptoService.DeriveHardwareKeys(new byte[32]);
-        using var crypto = new CryptoService(region, keys, hardwareKeys, TmelSubsystem.Apps.Id, new Lock(), NullLogger.Instance);
+        using var crypto = new CryptoService(region, keys, s_hardwareKeys.Value, TmelSubsystem.Apps.Id, new Lock(), NullLogger.Instance);
         ITmelcomHandler[] handlers = [imageAuth, attestation, device, crypto];
         ITmelcomHandler handler = input[0] % 5 == 4
             ? new RfcTmelcomService(handlers, NullLogger.Instance)
             : handlers[input[0] % 5];
 
         Span<byte> reply = stackalloc byte[TmelcomPacket.Size];
-        ReadOnlySpan<byte> requests = input[(header + memoryLength)..];
+        ReadOnlySpan<byte> requests = input[requestsOffset..];
         while (!requests.IsEmpty)
         {
             int length = Math.Min(requests[0], requests.Length - 1);
@@ -99,7 +133,5 @@ internal sealed class SimulatorServicesTarget : FuzzTarget
             _ = TmelcomPacket.Decode(reply);
             replies.Add(reply.ToArray());
         }
-
-        return replies;
     }
 }

@@ -124,6 +124,13 @@ public sealed partial class QmpLink
 
         if ((work & Work.Dispose) != 0)
         {
+            // A send posted while another thread ran the actor can arrive in the same turn as the dispose: it fails as one
+            // posted after the stop does, or its sender would wait for ever (found by the qmp-link fuzz target).
+            if ((work & Work.Send) != 0)
+            {
+                TakePostedSend();
+            }
+
             StopTurn();
             return;
         }

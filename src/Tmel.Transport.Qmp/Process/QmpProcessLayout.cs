@@ -58,11 +58,10 @@ public sealed partial record QmpProcessLayout
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string path = Path.Combine(Path.GetFullPath(directory), FileName);
-        QmpProcessLayout? layout;
+        byte[] json;
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            layout = JsonSerializer.Deserialize<QmpProcessLayout>(stream, s_json);
+            json = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -71,6 +70,22 @@ public sealed partial record QmpProcessLayout
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new QmpProcessLayoutException(path, $"it cannot be read: {ex.Message}", ex);
+        }
+
+        return Parse(json, path);
+    }
+
+    /// <summary>Parses and checks the bytes of a <c>layout.json</c>; <see cref="Read"/> reads the file and calls this (the fuzz target calls it directly).</summary>
+    /// <param name="json">The file's bytes (UTF-8 JSON).</param>
+    /// <param name="path">The file the bytes came from, named in the error.</param>
+    /// <returns>The layout.</returns>
+    /// <exception cref="QmpProcessLayoutException">The bytes are not valid JSON, have another version, or describe a window, mailbox or region this code cannot use.</exception>
+    internal static QmpProcessLayout Parse(ReadOnlySpan<byte> json, string path)
+    {
+        QmpProcessLayout? layout;
+        try
+        {
+            layout = JsonSerializer.Deserialize<QmpProcessLayout>(json, s_json);
         }
         catch (JsonException ex)
         {
