@@ -166,6 +166,14 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         return kind;
     }
 
+    /// <summary>The first unexplained corruptions, unidentified deliveries and untyped failures, for the report.</summary>
+    public IReadOnlyList<string> Findings() =>
+    [
+        .. UnexplainedDetails.Take(20).Select(d => "unexplained corruption: " + d),
+        .. UnidentifiedDetails.Select(d => "unidentified delivery: " + d),
+        .. UntypedDetails.Select(d => "untyped failure: " + d),
+    ];
+
     public void Fail(string kind) => _failures.AddOrUpdate(kind, 1, static (_, n) => n + 1);
 
     /// <summary>Folds every entry settled before <paramref name="age"/> ago into the totals (all of them when <paramref name="all"/>).</summary>

@@ -37,6 +37,7 @@ internal static class SoakReport
             ["faultsInjected"] = t.FaultsInjected,
             ["faultsByKind"] = new JsonObject([.. t.Faults.Select(f => KeyValuePair.Create<string, JsonNode?>(f.Key.ToString(), f.Value))]),
             ["protocolErrors"] = result.ProtocolErrors,
+            ["findings"] = new JsonArray([.. result.Findings.Select(f => JsonValue.Create(f))]),
             ["latencyMs"] = new JsonObject
             {
                 ["p50"] = Ms(result.Latency.Percentile(0.50)),
@@ -107,6 +108,11 @@ internal static class SoakReport
 
         Line(string.Create(CultureInfo.InvariantCulture, $"  latency              p50 {Ms(result.Latency.Percentile(0.5))} ms, p99 {Ms(result.Latency.Percentile(0.99))} ms, max {Ms(result.Latency.Max)} ms"));
         Line(string.Create(CultureInfo.InvariantCulture, $"  memory               {result.MemoryStart / 1024.0 / 1024:F1} MiB at start, {result.MemoryEnd / 1024.0 / 1024:F1} MiB at end"));
+        foreach (string finding in result.Findings)
+        {
+            Line($"  finding: {finding}");
+        }
+
         return text.ToString().TrimEnd();
     }
 

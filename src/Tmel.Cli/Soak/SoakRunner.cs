@@ -164,25 +164,11 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             await endpoint.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (string detail in _ledger.UnexplainedDetails.Take(20))
-        {
-            await progress.WriteLineAsync($"soak: unexplained corruption: {detail}").ConfigureAwait(false);
-        }
-
-        foreach (string detail in _ledger.UnidentifiedDetails)
-        {
-            await progress.WriteLineAsync($"soak: unidentified delivery: {detail}").ConfigureAwait(false);
-        }
-
-        foreach (string detail in _ledger.UntypedDetails)
-        {
-            await progress.WriteLineAsync($"soak: untyped failure: {detail}").ConfigureAwait(false);
-        }
-
         long memoryEnd = Memory();
         return new SoakResult(settings, _ledger.Totals(Faults(clientFaults, simulatorFaults)), _ledger.Latency, elapsed, memoryStart, memoryEnd, (simulator?.Link.ProtocolErrors ?? 0) + host.Services.GetRequiredService<QmpLink>().ProtocolErrors)
         {
             Kills = target.Child is null ? null : _kills.Snapshot(),
+            Findings = _ledger.Findings(),
         };
     }
 
