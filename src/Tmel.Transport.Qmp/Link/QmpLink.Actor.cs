@@ -59,10 +59,11 @@ public sealed partial class QmpLink
     {
         while (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
         {
-            int work;
-            while ((work = Interlocked.Exchange(ref _work, 0)) != 0)
+            // Only the owner takes flags (posters only add them), so a plain read that sees none ends the turns without
+            // another interlocked exchange.
+            while (Volatile.Read(ref _work) != 0)
             {
-                Turn((Work)work);
+                Turn((Work)Interlocked.Exchange(ref _work, 0));
             }
 
             QmpSendOperation? completed = _turnCompleted;
