@@ -60,6 +60,7 @@ public sealed partial class QmpLink
 
         short token = _sendOperation.Prepare(message, reservedWord, cancellationToken);
         Post(Work.Send);
+        _sendOperation.RegisterCancellation();
         return new ValueTask(_sendOperation, token);
     }
 

@@ -53,12 +53,17 @@ internal sealed class QmpSendOperation : IValueTaskSource
         CancellationToken = cancellationToken;
         HandedOver = false;
         Error = null;
-        if (cancellationToken.CanBeCanceled)
-        {
-            _registration = cancellationToken.UnsafeRegister(static state => ((QmpSendOperation)state!)._link.PostSendCancelled(), this);
-        }
-
         return _core.Version;
+    }
+
+    /// <summary>After the send was posted: unless it already completed (on the in-memory window it often has, inside the post),
+    /// registers on the sender's token, so a cancellation tells the actor. A token cancelled meanwhile calls back at once.</summary>
+    public void RegisterCancellation()
+    {
+        if (CancellationToken.CanBeCanceled && _core.GetStatus(_core.Version) == ValueTaskSourceStatus.Pending)
+        {
+            _registration = CancellationToken.UnsafeRegister(static state => ((QmpSendOperation)state!)._link.PostSendCancelled(), this);
+        }
     }
 
     /// <summary>Prepares the operation for a message nobody awaits: the payload is copied into the operation's own buffer.</summary>
