@@ -80,14 +80,7 @@ public sealed class QmpLinkConsumeTimeoutTests : IAsyncDisposable
     [Fact]
     public async Task SendAsync_TimerFiresBeforeTheClockSaysTheBoundIsOver_WaitsOutTheRestThenFails()
     {
-        await ConnectAsync();
-        _time.FireEarlyBy = TimeSpan.FromMilliseconds(1);
-        Task sending = _link.SendAsync(new byte[24], 7, Ct).AsTask();
-        Assert.Equal(0x0018001Fu, await NextLocalWordAsync());
-        _time.ClearCreated();
-        WritePeer(0x0000002F);                                    // taken, never consumed
-
-        await _time.WaitForTimerAsync(s_consumeTimeout);
+        Task sending = await SendTakenNeverConsumedWithAnEarlyTimerAsync();
         _time.Advance(s_consumeTimeout - TimeSpan.FromMilliseconds(1));  // the timer fires 1 ms early
         await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(1)).WaitAsync(TimeSpan.FromSeconds(30), Ct);  // armed again for the rest
         Assert.False(sending.IsCompleted);
@@ -102,14 +95,7 @@ public sealed class QmpLinkConsumeTimeoutTests : IAsyncDisposable
     {
         // The every-kind soak's stalled link: the timer fired 1 ms early, the turn read the clock (period not over), was
         // preempted past the bound, read it again for the rest (nothing left) and armed nothing; the send waited for ever.
-        await ConnectAsync();
-        _time.FireEarlyBy = TimeSpan.FromMilliseconds(1);
-        Task sending = _link.SendAsync(new byte[24], 7, Ct).AsTask();
-        Assert.Equal(0x0018001Fu, await NextLocalWordAsync());
-        _time.ClearCreated();
-        WritePeer(0x0000002F);                                    // taken, never consumed
-
-        await _time.WaitForTimerAsync(s_consumeTimeout);
+        Task sending = await SendTakenNeverConsumedWithAnEarlyTimerAsync();
         _time.AdvanceAfterNextRead(TimeSpan.FromMilliseconds(2));        // the turn's first look at the clock, then 2 ms pass
         _time.Advance(s_consumeTimeout - TimeSpan.FromMilliseconds(1));  // the timer fires 1 ms early
         await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(1)).WaitAsync(TimeSpan.FromSeconds(30), Ct);  // armed for the rest
@@ -163,6 +149,20 @@ public sealed class QmpLinkConsumeTimeoutTests : IAsyncDisposable
         WritePeer(0xF);
         Assert.Equal(0xFu, await NextLocalWordAsync());
         await _link.WaitForChannelAsync(Ct);
+    }
+
+    /// <summary>Connects, makes every timer fire 1 ms early, and sends a message the peer takes (§8 row 7, then 0x2F) but never
+    /// consumes; returns once the wait for rx_done is armed.</summary>
+    private async Task<Task> SendTakenNeverConsumedWithAnEarlyTimerAsync()
+    {
+        await ConnectAsync();
+        _time.FireEarlyBy = TimeSpan.FromMilliseconds(1);
+        Task sending = _link.SendAsync(new byte[24], 7, Ct).AsTask();
+        Assert.Equal(0x0018001Fu, await NextLocalWordAsync());
+        _time.ClearCreated();
+        WritePeer(0x0000002F);
+        await _time.WaitForTimerAsync(s_consumeTimeout);
+        return sending;
     }
 
     private void WritePeer(uint descriptor)

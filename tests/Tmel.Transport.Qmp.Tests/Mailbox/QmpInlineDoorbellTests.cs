@@ -23,44 +23,34 @@ public class QmpInlineDoorbellTests
         Assert.False(wait.IsCompleted);
     }
 
-    [Fact]
-    public async Task Ring_NotAllowed_WakesTheWaiter_TheHandlerIsNotCalled()
+    [Theory]
+    [InlineData("ring not allowed")]
+    [InlineData("public ring")]
+    [InlineData("handler removed")]
+    public async Task Ring_NotHandledInline_WakesTheWaiter_TheHandlerIsNotCalled(string how)
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         int calls = 0;
         ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => calls++);
+        if (how == "handler removed")
+        {
+            ((IQmpInlineDoorbell)remote).SetInlineRingHandler(null);
+        }
+
         ValueTask wait = remote.WaitForDoorbellAsync(Ct);
 
-        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: false);
-
-        await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.Equal(0, calls);
-    }
-
-    [Fact]
-    public async Task PublicRing_NeverCallsTheHandler()
-    {
-        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
-        int calls = 0;
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => calls++);
-        ValueTask wait = remote.WaitForDoorbellAsync(Ct);
-
-        local.RingPeerDoorbell();
-
-        await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.Equal(0, calls);
-    }
-
-    [Fact]
-    public async Task Ring_HandlerRemoved_WakesTheWaiterAgain()
-    {
-        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
-        int calls = 0;
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => calls++);
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(null);
-        ValueTask wait = remote.WaitForDoorbellAsync(Ct);
-
-        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+        switch (how)
+        {
+            case "ring not allowed":
+                ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: false);
+                break;
+            case "public ring":
+                local.RingPeerDoorbell();
+                break;
+            default:
+                ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+                break;
+        }
 
         await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
         Assert.Equal(0, calls);
