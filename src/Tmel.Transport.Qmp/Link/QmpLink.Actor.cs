@@ -346,6 +346,7 @@ public sealed partial class QmpLink
         // dispatcher reports it handled or dropped.
         _rxExpectedRemaining = -1;
         _rxLength = 0;
+        _rxDiscarding = false;
         if (_channelOpen.Task.IsCompleted)
         {
             _channelOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -20,6 +20,10 @@ public sealed partial class QmpLink
     private uint _rxReserved;
     private bool _rxReady;
 
+    // A message was dropped for a protocol error and the peer, which cannot know, still sends its remaining fragments: they
+    // are dropped without counting again, so the counter says how many messages the peer damaged, not how many fragments.
+    private bool _rxDiscarding;
+
     // Written by the actor, read by the dispatcher: the channel as (connection count << 1) | connected, and the one
     // message handed over (valid while _rxPosted is 1; the actor takes no new fragment until it hears back).
     private int _connectionWord;
@@ -60,27 +64,33 @@ public sealed partial class QmpLink
 
             _rxLength = 0;
             _rxExpectedRemaining = -1;
+            _rxDiscarding = false;
             if (badSize)
             {
                 ProtocolError($"a first fragment has frag_size {size} with rem_frag_count {remaining}; the message was dropped");
+                _rxDiscarding = remaining > 0;
                 return;
             }
 
             _rxReserved = reserved;
         }
+        else if (_rxDiscarding)
+        {
+            // The rest of a message already dropped and counted; its last fragment ends the discarding.
+            _rxDiscarding = remaining > 0;
+            return;
+        }
         else if (_rxExpectedRemaining <= 0 || remaining != _rxExpectedRemaining - 1 || size == 0 || badSize)
         {
             ProtocolError($"a continuation fragment (frag_size {size}, rem_frag_count {remaining}) does not follow the message in progress; the message was dropped");
-            _rxExpectedRemaining = -1;
-            _rxLength = 0;
+            DropPartial(remaining);
             return;
         }
 
         if (_rxLength + size > _rxBuffer.Length)
         {
             ProtocolError("a message grew past 6144 bytes; it was dropped");
-            _rxExpectedRemaining = -1;
-            _rxLength = 0;
+            DropPartial(remaining);
             return;
         }
 
@@ -101,6 +111,14 @@ public sealed partial class QmpLink
         _rxPostedContext = _sideband?.TakePeerSenderContext() ?? default;
         Volatile.Write(ref _rxPosted, 1);
         _turnDispatch = true;
+    }
+
+    /// <summary>Drops the message in progress after a protocol error; its remaining fragments, if any, are dropped as they come.</summary>
+    private void DropPartial(int remaining)
+    {
+        _rxExpectedRemaining = -1;
+        _rxLength = 0;
+        _rxDiscarding = remaining > 0;
     }
 
     /// <summary>The dispatcher handled (or dropped) the message: flip rx_done if the channel that carried it is still open.</summary>

@@ -65,6 +65,24 @@ public sealed class QmpLinkHostilePeerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DroppedMessage_ItsRemainingFragments_AreDroppedWithoutCountingAgain()
+    {
+        // A bad first fragment of a four-fragment message: the peer cannot know and sends the other three.
+        await SendFragment(25, 3, 0x0001_0002);
+        await SendFragment(24, 2, QmpLink.ContinuationMarker);
+        await SendFragment(24, 1, QmpLink.ContinuationMarker);
+        await SendFragment(5, 0, QmpLink.ContinuationMarker);
+        Assert.Equal(1, _link.ProtocolErrors);
+
+        // A continuation skipping a count drops the message once; then a stray continuation is counted again.
+        await SendFragment(24, 2, 0x0001_0002);
+        await SendFragment(24, 0, QmpLink.ContinuationMarker);
+        await SendFragment(24, 0, QmpLink.ContinuationMarker);
+        Assert.Equal(3, _link.ProtocolErrors);
+        await SendWholeMessage([8]);
+    }
+
+    [Fact]
     public async Task NewMessage_MidMessage_DropsThePartialAndDeliversTheNewOne()
     {
         await SendFragment(24, 3, 0x0001_0002);
