@@ -9,35 +9,14 @@ namespace Tmel.Cli.Bench;
 /// </summary>
 /// <remarks>The client copies each reply into one reusable buffer (<see cref="EchoClient.EchoAsync(ReadOnlyMemory{byte}, Memory{byte}, CancellationToken)"/>),
 /// so what it allocates is the request path's own.</remarks>
-internal sealed class TypedEchoScenario(BenchTransport transport, int payloadSize) : BenchScenario
+internal sealed class TypedEchoScenario(BenchTransport transport, int payloadSize) : EchoServiceScenario(transport, payloadSize)
 {
     private static readonly TimeSpan s_bindTimeout = TimeSpan.FromSeconds(10);
-    private readonly byte[] _payload = new byte[payloadSize];
     private readonly byte[] _reply = new byte[payloadSize];
     private readonly CancellationTokenSource _user = new();
-    private BenchBusPair? _pair;
-    private RpmsgEndpoint? _service;
     private EchoClient? _client;
-    private Task _echo = Task.CompletedTask;
 
-    public override string Name => $"{transport.ToString().ToLowerInvariant()} EchoClient+token";
-
-    public override BenchTransport Transport => transport;
-
-    public override int PayloadSize => _payload.Length;
-
-    public override async Task SetupAsync(CancellationToken cancellationToken)
-    {
-        Random.Shared.NextBytes(_payload);
-        _pair = await BenchBusPair.CreateAsync(transport, cancellationToken).ConfigureAwait(false);
-        _service = _pair.Service.CreateEndpoint(RpmsgAddress.Any);
-        RpmsgEndpoint service = _service;
-        _echo = Task.Run(() => BenchEchoService.RunAsync(service), CancellationToken.None);
-        var driver = new EchoDriver();
-        await _pair.Client.RegisterDriverAsync(driver, cancellationToken).ConfigureAwait(false);
-        await _pair.Client.CreateDeviceAsync(EchoClient.ChannelName, RpmsgAddress.Any, service.Address, cancellationToken).ConfigureAwait(false);
-        _client = await driver.WaitForClientAsync(s_bindTimeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-    }
+    public override string Name => $"{Transport.ToString().ToLowerInvariant()} EchoClient+token";
 
     public override async Task RunAsync(int operations, CancellationToken cancellationToken)
     {
@@ -45,27 +24,25 @@ internal sealed class TypedEchoScenario(BenchTransport transport, int payloadSiz
         CancellationToken token = _user.Token;
         for (int i = 0; i < operations; i++)
         {
-            int length = await client.EchoAsync(_payload, _reply, token).ConfigureAwait(false);
-            if (length != _payload.Length)
+            int length = await client.EchoAsync(Payload, _reply, token).ConfigureAwait(false);
+            if (length != Payload.Length)
             {
-                throw new InvalidOperationException($"Expected a {_payload.Length}-byte reply, got {length} bytes.");
+                throw new InvalidOperationException($"Expected a {Payload.Length}-byte reply, got {length} bytes.");
             }
         }
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override async Task SetupClientAsync(RpmsgBus client, RpmsgAddress service, CancellationToken cancellationToken)
     {
-        if (_service is not null)
-        {
-            await _service.DisposeAsync().ConfigureAwait(false);
-        }
+        var driver = new EchoDriver();
+        await client.RegisterDriverAsync(driver, cancellationToken).ConfigureAwait(false);
+        await client.CreateDeviceAsync(EchoClient.ChannelName, RpmsgAddress.Any, service, cancellationToken).ConfigureAwait(false);
+        _client = await driver.WaitForClientAsync(s_bindTimeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+    }
 
-        await _echo.ConfigureAwait(false);
-        if (_pair is not null)
-        {
-            await _pair.DisposeAsync().ConfigureAwait(false);
-        }
-
+    protected override ValueTask DisposeClientAsync()
+    {
         _user.Dispose();
+        return default;
     }
 }
