@@ -36,13 +36,7 @@ internal sealed partial class SoakRunner
             string directory = child?.Directory ?? settings.ConnectDirectory!;
             using QmpSharedMemoryMailbox mailbox = QmpSharedMemoryMailbox.AttachClient(directory, "apps", TimeProvider.System);
             using var clientFaults = new QmpFaultInjectingMailbox(mailbox, FaultOptions(1), time) { IsEnabled = false };
-            var link = new QmpTransportOptions
-            {
-                FragmentTimeout = settings.FragmentTimeout,
-                ConsumeTimeout = settings.ConsumeTimeout,
-                LinkUpTimeout = TimeSpan.FromMilliseconds(500),
-                ChannelOpenTimeout = TimeSpan.FromMilliseconds(500),
-            };
+            QmpTransportOptions link = LinkOptions();
             using var stopServices = new CancellationTokenSource();
             using IHost host = BuildHost(clientFaults, mailbox.CreateSharedMemoryRegion(), link);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -33,13 +33,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         using var clientFaults = new QmpFaultInjectingMailbox(local, FaultOptions(1), time) { IsEnabled = false };
         using var simulatorFaults = new QmpFaultInjectingMailbox(remote, FaultOptions(2), time) { IsEnabled = false };
         var region = new QmpSharedMemoryRegion();
-        var link = new QmpTransportOptions
-        {
-            FragmentTimeout = settings.FragmentTimeout,
-            ConsumeTimeout = settings.ConsumeTimeout,
-            LinkUpTimeout = TimeSpan.FromMilliseconds(500),
-            ChannelOpenTimeout = TimeSpan.FromMilliseconds(500),
-        };
+        QmpTransportOptions link = LinkOptions();
 
         using var stopServices = new CancellationTokenSource();
         using IHost host = BuildHost(clientFaults, region, link);
@@ -184,6 +178,16 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         GC.Collect();
         return GC.GetTotalMemory(forceFullCollection: true);
     }
+
+    /// <summary>The client link's settings (the simulator's too, in process): the soak's short protocol timeouts, and bring-up
+    /// waits short enough that a reset link is retried quickly.</summary>
+    private QmpTransportOptions LinkOptions() => new()
+    {
+        FragmentTimeout = settings.FragmentTimeout,
+        ConsumeTimeout = settings.ConsumeTimeout,
+        LinkUpTimeout = TimeSpan.FromMilliseconds(500),
+        ChannelOpenTimeout = TimeSpan.FromMilliseconds(500),
+    };
 
     private static Dictionary<QmpFaultKind, long> Faults(QmpFaultInjectingMailbox client, QmpFaultInjectingMailbox? simulator) =>
         Enum.GetValues<QmpFaultKind>().ToDictionary(k => k, k => client.GetCount(k) + (simulator?.GetCount(k) ?? 0));
