@@ -13,8 +13,11 @@ public sealed partial class QmpLink
     private readonly byte[] _peer = new byte[QmpMailboxLayout.MailboxSize];
     private readonly TaskCompletionSource _closeAcknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile TaskCompletionSource _channelClosed = CreateCompletedSource();
+    // The posted work flags and, in RunningBit, whether someone runs the actor: one word, so taking the actor takes its work
+    // in the same compare-exchange, and letting go checks for new work in the same compare-exchange.
     private int _work;
-    private int _running;
+
+    // Writes of turns whose ring was left to the dispatcher (it rings before a handler call that may wait). Any thread rings.
     private int _unrungWrites;
 
     // Owned by the actor: touched only inside a turn.
@@ -26,6 +29,7 @@ public sealed partial class QmpLink
     private int _connection;
     private QmpSendOperation? _turnCompleted;
     private bool _turnDispatch;
+    private bool _turnRing;
 
     /// <summary>The most state machine passes per read of the peer: the longest chain (reset, reopen, connect) takes three.</summary>
     private const int MaxStatePasses = 4;
@@ -44,51 +48,83 @@ public sealed partial class QmpLink
         Start = 1 << 6,
         Dispose = 1 << 7,
         OwnMailboxCleared = 1 << 8,
+        Ring = 1 << 9,
     }
+
+    /// <summary>Set in <see cref="_work"/> while someone runs the actor; never a posted flag.</summary>
+    private const int RunningBit = 1 << 30;
 
     /// <summary>Posts work and runs the actor on this thread if it is idle.</summary>
     /// <param name="work">What to do.</param>
     /// <param name="allowInlineWake">Whether the ring after the turn may run the peer's actor on this thread.</param>
     private void Post(Work work, bool allowInlineWake = true)
     {
-        Interlocked.Or(ref _work, (int)work);
-        Run(allowInlineWake);
-    }
-
-    private void Run(bool allowInlineWake)
-    {
-        while (Interlocked.CompareExchange(ref _running, 1, 0) == 0)
+        // Idle, the word is 0 (the owner lets go only when no flag is left): one compare-exchange takes the actor. Running, one
+        // compare-exchange leaves the flag for the owner, who takes it before it lets go.
+        int current = Interlocked.CompareExchange(ref _work, RunningBit, 0);
+        while (current != 0)
         {
-            // Only the owner takes flags (posters only add them), so a plain read that sees none ends the turns without
-            // another interlocked exchange.
-            while (Volatile.Read(ref _work) != 0)
-            {
-                Turn((Work)Interlocked.Exchange(ref _work, 0));
-            }
-
-            QmpSendOperation? completed = _turnCompleted;
-            bool dispatch = _turnDispatch;
-            _turnCompleted = null;
-            _turnDispatch = false;
-
-            // A full fence, not a release: the read of _work below must not move before this store. A poster ORs its flag
-            // and then tries to take _running; with a plain store the two sides could each see the other's old value
-            // (the poster _running = 1, this thread _work = 0) and the posted work would wait for the next post.
-            Interlocked.Exchange(ref _running, 0);
-
-            // Outside the turn: the sender's completion, the handler, the doorbell. A message handed to a handler that
-            // returns at once gets its rx_done in the same ring as its tx_ack.
-            completed?.Complete();
-            if (dispatch)
-            {
-                Dispatch();
-            }
-
-            RingIfWritten(allowInlineWake);
-            if (Volatile.Read(ref _work) == 0)
+            int seen = Interlocked.CompareExchange(ref _work, current | (int)work, current);
+            if (seen == current)
             {
                 return;
             }
+
+            current = seen == 0 ? Interlocked.CompareExchange(ref _work, RunningBit, 0) : seen;
+        }
+
+        Run(work, allowInlineWake);
+    }
+
+    /// <summary>Runs turns as the owner until no work is left, lets go, then does what waits for after the turns.</summary>
+    private void Run(Work work, bool allowInlineWake)
+    {
+        QmpSendOperation? completed;
+        bool dispatch;
+        bool ring;
+        while (true)
+        {
+            Turn(work);
+
+            // Taken while still the owner: once it lets go, another thread may own the actor and run turns of its own.
+            completed = _turnCompleted;
+            dispatch = _turnDispatch;
+            ring = _turnRing;
+            _turnCompleted = null;
+            _turnDispatch = false;
+            _turnRing = false;
+
+            // Let go only if nobody posted meanwhile. The compare-exchange is a full fence: a poster either sees RunningBit and
+            // leaves its flag (and this exchange fails), or sees 0 and takes the actor itself; no flag is left without an owner.
+            if (Interlocked.CompareExchange(ref _work, 0, RunningBit) == RunningBit)
+            {
+                break;
+            }
+
+            // Still the owner: put back what the next turn adds to, and take the new work.
+            _turnCompleted = completed;
+            _turnDispatch = dispatch;
+            _turnRing = ring;
+            work = (Work)(Interlocked.Exchange(ref _work, RunningBit) & ~RunningBit);
+        }
+
+        // Outside the turn: the sender's completion, the handler, the doorbell. A message handed to a handler that returns at
+        // once gets its rx_done in the same ring as its tx_ack: the ring is left to the dispatcher, which rings before a handler
+        // call that may wait, and after the handler's consumed turn has written rx_done.
+        completed?.Complete();
+        if (dispatch)
+        {
+            if (ring)
+            {
+                Volatile.Write(ref _unrungWrites, 1);
+            }
+
+            Dispatch();
+            RingIfWritten(allowInlineWake);
+        }
+        else if (ring)
+        {
+            RingPeer(allowInlineWake);
         }
     }
 
@@ -99,14 +135,19 @@ public sealed partial class QmpLink
     {
         if (Volatile.Read(ref _unrungWrites) != 0 && Interlocked.Exchange(ref _unrungWrites, 0) != 0)
         {
-            if (_inlineDoorbell is { } inline)
-            {
-                inline.RingPeerDoorbell(allowInlineWake);
-            }
-            else
-            {
-                _mailbox.RingPeerDoorbell();
-            }
+            RingPeer(allowInlineWake);
+        }
+    }
+
+    private void RingPeer(bool allowInlineWake)
+    {
+        if (_inlineDoorbell is { } inline)
+        {
+            inline.RingPeerDoorbell(allowInlineWake);
+        }
+        else
+        {
+            _mailbox.RingPeerDoorbell();
         }
     }
 
@@ -134,6 +175,12 @@ public sealed partial class QmpLink
 
             StopTurn();
             return;
+        }
+
+        if ((work & Work.Ring) != 0)
+        {
+            // Asked to ring again with nothing new to write (a wait ran out; an interrupt can be lost).
+            _turnRing = true;
         }
 
         if ((work & Work.Start) != 0)
@@ -386,7 +433,7 @@ public sealed partial class QmpLink
         // holds without a lock.
         _trace?.Invoke(new QmpMailboxWrite(_time.GetUtcNow(), Role, _mailbox.OwnOffset, (byte[])_own.Clone()));
         _mailbox.WriteOwn(_own);
-        Volatile.Write(ref _unrungWrites, 1);
+        _turnRing = true;
     }
 
     private void ProtocolError(string what)

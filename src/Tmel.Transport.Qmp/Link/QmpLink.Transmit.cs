@@ -278,7 +278,7 @@ public sealed partial class QmpLink
     private void FragmentTimedOut()
     {
         int attempt = _txAttempt;
-        Volatile.Write(ref _unrungWrites, 1);
+        _turnRing = true;
         if (attempt < 2)
         {
             _instrumentation.TxTimedOut(attempt, final: false);
@@ -314,7 +314,7 @@ public sealed partial class QmpLink
             _txLastFragmentSent = false;
         }
 
-        Volatile.Write(ref _unrungWrites, 1);
+        _turnRing = true;
         Log.ConsumeTimedOut(_logger, Role, _options.ConsumeTimeout.TotalMilliseconds);
         SetTxWait(TxWait.None);
         if (op is not null)

@@ -144,8 +144,7 @@ public sealed partial class QmpLink : IAsyncDisposable
     /// </summary>
     private void Nudge()
     {
-        Volatile.Write(ref _unrungWrites, 1);
-        Post(Work.PeerRang, allowInlineWake: false);
+        Post(Work.Ring | Work.PeerRang, allowInlineWake: false);
     }
 
     /// <summary>Stops the link; the peer sees this side's link level drop.</summary>
