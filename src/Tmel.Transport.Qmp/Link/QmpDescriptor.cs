@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Tmel.Transport.Qmp;
 
@@ -123,7 +124,9 @@ public readonly record struct QmpDescriptor(uint Value)
 
     private static char Bit(bool value) => value ? '1' : '0';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Has(uint bit) => (Value & bit) != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private QmpDescriptor With(uint bit, bool value) => new(value ? Value | bit : Value & ~bit);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Tmel.Transport.Qmp;
 
 /// <summary>
@@ -88,6 +90,7 @@ internal static class QmpLinkStateMachine
     }
 
     /// <summary>The connected state: the peer's channel level, then our fragment taken, our message consumed, a new fragment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static QmpLinkTransition Connected(in QmpLinkInput input, QmpDescriptor own)
     {
         QmpDescriptor peer = input.Peer;
