@@ -17,6 +17,14 @@ internal static class QmpLinkStateMachine
     /// <returns>The new state and word, whether to write it, and what happened.</returns>
     public static QmpLinkTransition Next(in QmpLinkInput input)
     {
+        // The steady state first, on its own: connected, the peer's link up (so the first check below cannot fire), and the
+        // rest out of line. Every fragment and every rx_done takes this path; a small frame keeps it cheap.
+        return input.State == QmpLinkState.ChannelConnected && input.Peer.LinkState ? Connected(input, input.Own) : NextOutsideSteadyState(input);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static QmpLinkTransition NextOutsideSteadyState(in QmpLinkInput input)
+    {
         QmpLinkState state = input.State;
         QmpDescriptor own = input.Own;
         QmpDescriptor peer = input.Peer;

@@ -143,17 +143,23 @@ internal sealed class QmpDoorbell : IValueTaskSource
     /// <summary>One thread's inline rings: the handler running now, and the doorbells rung meanwhile, handled after it in order.</summary>
     private sealed class InlineTrampoline
     {
-        // Only the doorbells this thread's handlers ring wait here (two for one window), and rings of one collapse.
-        private readonly List<QmpDoorbell> _waiting = new(2);
+        // The doorbells rung while a handler runs, in order; rings of one collapse. For one window that is at most the other
+        // side's doorbell, so the first waits in a field and only a thread that serves several windows uses the queue.
+        private readonly Queue<QmpDoorbell> _more = new();
+        private QmpDoorbell? _next;
         private bool _running;
 
         public void Ring(QmpDoorbell doorbell)
         {
             if (_running)
             {
-                if (!_waiting.Contains(doorbell))
+                if (_next is null)
                 {
-                    _waiting.Add(doorbell);
+                    _next = doorbell;
+                }
+                else if (_next != doorbell && !_more.Contains(doorbell))
+                {
+                    _more.Enqueue(doorbell);
                 }
 
                 return;
@@ -163,10 +169,9 @@ internal sealed class QmpDoorbell : IValueTaskSource
             try
             {
                 doorbell.Handle();
-                while (_waiting.Count > 0)
+                while (_next is { } next)
                 {
-                    QmpDoorbell next = _waiting[0];
-                    _waiting.RemoveAt(0);
+                    _next = _more.Count > 0 ? _more.Dequeue() : null;
                     next.Handle();
                 }
             }
@@ -174,12 +179,15 @@ internal sealed class QmpDoorbell : IValueTaskSource
             {
                 // Only a handler that threw leaves rings here: they wake their waiters, so none is lost.
                 _running = false;
-                foreach (QmpDoorbell left in _waiting)
+                if (_next is { } left)
                 {
+                    _next = null;
                     left.WakeWaiter();
+                    while (_more.Count > 0)
+                    {
+                        _more.Dequeue().WakeWaiter();
+                    }
                 }
-
-                _waiting.Clear();
             }
         }
     }
