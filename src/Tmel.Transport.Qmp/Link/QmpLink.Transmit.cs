@@ -25,6 +25,10 @@ public sealed partial class QmpLink
     private int _txAttempt;
     private long _txPeriodStart;
 
+    // The fragment in the mailbox was written without reading the clock (a later fragment handed over by an inline ring, see
+    // SetTxWait): its period starts when the timer first finds it waiting.
+    private bool _txStartDeferred;
+
     // When the armed timer fires (a timestamp), or 0 when it is not armed. Only the actor arms the timer.
     private long _txTimerDue;
 
@@ -257,6 +261,16 @@ public sealed partial class QmpLink
         // waited for ever (the every-kind soak's stalled link, docs/reliability.md).
         TimeSpan period = _txWait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
         long now = _time.GetTimestamp();
+        if (_txStartDeferred)
+        {
+            // A later fragment handed to the peer's actor by an inline ring was not timed when written; it still waits, so its
+            // period starts now: it is rung again and reset at most one period later than if timed from its write.
+            _txStartDeferred = false;
+            _txPeriodStart = now;
+            ArmTxTimer(now, period);
+            return;
+        }
+
         TimeSpan remaining = period - _time.GetElapsedTime(_txPeriodStart, now);
         if (remaining <= TimeSpan.Zero && _txWait == TxWait.Fragment && _txInFlight && _txAwaitingAck)
         {
@@ -364,6 +378,7 @@ public sealed partial class QmpLink
     /// end of a send disarms it.</remarks>
     private void SetTxWait(TxWait wait, int attempt = 1, bool keepArmed = false)
     {
+        _txStartDeferred = false;
         if (wait == TxWait.None)
         {
             if (_txWait != TxWait.None)
@@ -380,6 +395,17 @@ public sealed partial class QmpLink
         }
 
         bool nextFragment = wait == TxWait.Fragment && (_txWait is TxWait.Fragment or TxWait.None) && attempt == 1;
+        if (nextFragment && _txWait == TxWait.Fragment && _turnInline && _txTimerDue != 0)
+        {
+            // The next fragment of the message, in a turn that answers the peer's inline ring and rings it inline: the peer's
+            // actor takes it on this thread as soon as the turn ends, as it took the one before. The clock is not read (a
+            // quarter of a fragment's cost); the kept timer, due no later than the last timed fragment's bound, times it from
+            // when it first finds it waiting (TimerTurn).
+            _txAttempt = 1;
+            _txStartDeferred = true;
+            return;
+        }
+
         TimeSpan period = wait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
         long now = _time.GetTimestamp();
         _txWait = wait;
