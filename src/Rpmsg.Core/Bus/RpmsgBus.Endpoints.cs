@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Rpmsg.Core.Diagnostics;
@@ -6,7 +7,9 @@ namespace Rpmsg.Core;
 
 public sealed partial class RpmsgBus
 {
-    private readonly Dictionary<uint, RpmsgEndpoint> _endpoints = [];
+    // Written under _gate (binding keeps its address checks and allocation in one critical section); read without it on
+    // every received message.
+    private readonly ConcurrentDictionary<uint, RpmsgEndpoint> _endpoints = new();
     private uint _nextDynamic = RpmsgAddress.FirstDynamic.Value;
 
     /// <summary>Creates a stand-alone endpoint (Linux's <c>rpmsg_create_ept</c> without a channel).</summary>
@@ -54,7 +57,7 @@ public sealed partial class RpmsgBus
                 ThrowHelper.ThrowEndpointClosed(RpmsgError.DeviceRemoved, value);
             }
 
-            _endpoints.Add(value, endpoint);
+            _endpoints[value] = endpoint;
         }
 
         Log.EndpointCreated(_logger, endpoint.Address.Value, device?.Name ?? "-");
@@ -74,7 +77,7 @@ public sealed partial class RpmsgBus
         {
             if (_endpoints.TryGetValue(endpoint.Address.Value, out RpmsgEndpoint? bound) && bound == endpoint)
             {
-                _endpoints.Remove(endpoint.Address.Value);
+                _endpoints.TryRemove(endpoint.Address.Value, out _);
             }
 
             _announcements.Remove(endpoint, out announcedName);
@@ -290,13 +293,7 @@ public sealed partial class RpmsgBus
         }
 
         Interlocked.Increment(ref _messagesReceived);
-        RpmsgEndpoint? endpoint;
-        lock (_gate)
-        {
-            _endpoints.TryGetValue(destination.Value, out endpoint);
-        }
-
-        if (endpoint is null)
+        if (!_endpoints.TryGetValue(destination.Value, out RpmsgEndpoint? endpoint))
         {
             Interlocked.Increment(ref _messagesDropped);
             Log.NoEndpoint(_logger, destination.Value, source.Value, payload.Length);

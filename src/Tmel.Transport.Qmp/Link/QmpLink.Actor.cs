@@ -31,9 +31,7 @@ public sealed partial class QmpLink
     private bool _turnDispatch;
     private bool _turnRing;
 
-    // This turn reads the peer's answer to an inline ring, and its own ring will be inline: a fragment it writes is handed to
-    // the peer's actor on this thread right after the turn (see SetTxWait).
-    private bool _turnInline;
+    // The ring after these turns runs the peer's actor on this thread: a fragment they write is taken at once (see SetTxWait).
     private bool _runRingsInline;
 
     /// <summary>The most state machine passes per read of the peer: the longest chain (reset, reopen, connect) takes three.</summary>
@@ -54,7 +52,6 @@ public sealed partial class QmpLink
         Dispose = 1 << 7,
         OwnMailboxCleared = 1 << 8,
         Ring = 1 << 9,
-        InlineRing = 1 << 10,
     }
 
     /// <summary>Set in <see cref="_work"/> while someone runs the actor; never a posted flag.</summary>
@@ -160,7 +157,6 @@ public sealed partial class QmpLink
 
     private void Turn(Work work)
     {
-        _turnInline = _runRingsInline && (work & Work.InlineRing) != 0;
         if (_actorStopped)
         {
             if ((work & Work.Send) != 0)

@@ -25,8 +25,13 @@ public sealed partial class QmpLink
     private int _txAttempt;
     private long _txPeriodStart;
 
-    // The fragment in the mailbox was written without reading the clock (a later fragment handed over by an inline ring, see
-    // SetTxWait): its period starts when the timer first finds it waiting.
+    // The last reading of the clock, and the fragment timeout in timestamp ticks (recomputed only when the setting changes).
+    private long _txLastReading;
+    private TimeSpan _fragmentTicksFor = TimeSpan.MinValue;
+    private long _fragmentTicks;
+
+    // The fragment in the mailbox was written without reading the clock (handed over by an inline ring, see SetTxWait): its
+    // period starts when the timer first finds it waiting.
     private bool _txStartDeferred;
 
     // When the armed timer fires (a timestamp), or 0 when it is not armed. Only the actor arms the timer.
@@ -261,9 +266,10 @@ public sealed partial class QmpLink
         // waited for ever (the every-kind soak's stalled link, docs/reliability.md).
         TimeSpan period = _txWait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
         long now = _time.GetTimestamp();
+        _txLastReading = now;
         if (_txStartDeferred)
         {
-            // A later fragment handed to the peer's actor by an inline ring was not timed when written; it still waits, so its
+            // A fragment handed to the peer's actor by an inline ring was not timed when written; it still waits, so its
             // period starts now: it is rung again and reset at most one period later than if timed from its write.
             _txStartDeferred = false;
             _txPeriodStart = now;
@@ -395,12 +401,12 @@ public sealed partial class QmpLink
         }
 
         bool nextFragment = wait == TxWait.Fragment && (_txWait is TxWait.Fragment or TxWait.None) && attempt == 1;
-        if (nextFragment && _txWait == TxWait.Fragment && _turnInline && _txTimerDue != 0)
+        if (nextFragment && _runRingsInline && _txTimerDue != 0 && _txTimerDue - _txLastReading <= FragmentTicks())
         {
-            // The next fragment of the message, in a turn that answers the peer's inline ring and rings it inline: the peer's
-            // actor takes it on this thread as soon as the turn ends, as it took the one before. The clock is not read (a
-            // quarter of a fragment's cost); the kept timer, due no later than the last timed fragment's bound, times it from
-            // when it first finds it waiting (TimerTurn).
+            // A fragment handed over by an inline ring: the peer's actor takes it on this thread as soon as the turn ends. The
+            // clock is not read (a quarter of a fragment's cost); the kept timer, due within one fragment period of the last
+            // reading, so of now, times it from when it first finds it waiting (TimerTurn): at most one period late.
+            _txWait = TxWait.Fragment;
             _txAttempt = 1;
             _txStartDeferred = true;
             return;
@@ -408,10 +414,11 @@ public sealed partial class QmpLink
 
         TimeSpan period = wait == TxWait.Fragment ? _options.FragmentTimeout : _options.ConsumeTimeout;
         long now = _time.GetTimestamp();
+        _txLastReading = now;
         _txWait = wait;
         _txAttempt = attempt;
         _txPeriodStart = now;
-        if (nextFragment && _txTimerDue != 0 && _txTimerDue <= now + ToTimestampTicks(period))
+        if (nextFragment && _txTimerDue != 0 && _txTimerDue - now <= FragmentTicks())
         {
             return;
         }
@@ -426,6 +433,18 @@ public sealed partial class QmpLink
     }
 
     private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    private long FragmentTicks()
+    {
+        TimeSpan period = _options.FragmentTimeout;
+        if (period != _fragmentTicksFor)
+        {
+            _fragmentTicks = ToTimestampTicks(period);
+            _fragmentTicksFor = period;
+        }
+
+        return _fragmentTicks;
+    }
 
     /// <summary>Records the outcome of a send; the operation is completed after the turn, outside it.</summary>
     private void Complete(QmpSendOperation op, Exception? error)

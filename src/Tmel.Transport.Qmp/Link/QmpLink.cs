@@ -105,7 +105,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         Post(Work.Start);
 
         // Rings the in-memory peer makes after its turns run this side's actor on its thread (docs/qmp-link-actor.md).
-        _inlineDoorbell?.SetInlineRingHandler(() => Post(Work.PeerRang | Work.InlineRing));
+        _inlineDoorbell?.SetInlineRingHandler(() => Post(Work.PeerRang));
         _pump = PumpAsync();
     }
 

@@ -103,28 +103,24 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInl
     private ref uint DescriptorWord(int offset) =>
         ref System.Runtime.CompilerServices.Unsafe.As<byte, uint>(ref _window[offset]);
 
-    /// <summary>One direction's trace context beside the window.</summary>
+    /// <summary>
+    /// One direction's sender context, without a lock: the sender writes the spare of two copies and then publishes it, the
+    /// receiver reads the published one. The sender posts once per message, before its first fragment; a second post while
+    /// the receiver reads would need a channel reset and reopen meanwhile, which waits for the receiver's actor, so a read
+    /// never sees a copy being written.
+    /// </summary>
     private sealed class TraceSlot
     {
-        private readonly Lock _lock = new();
-        private ActivityContext _context;
+        private readonly ActivityContext[] _contexts = new ActivityContext[2];
+        private int _published;
 
         public void Set(ActivityContext context)
         {
-            lock (_lock)
-            {
-                _context = context;
-            }
+            int spare = _published ^ 1;
+            _contexts[spare] = context;
+            Volatile.Write(ref _published, spare);
         }
 
-        public ActivityContext Take()
-        {
-            lock (_lock)
-            {
-                ActivityContext context = _context;
-                _context = default;
-                return context;
-            }
-        }
+        public ActivityContext Take() => _contexts[Volatile.Read(ref _published)];
     }
 }

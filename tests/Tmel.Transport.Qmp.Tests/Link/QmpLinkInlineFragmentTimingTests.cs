@@ -4,7 +4,7 @@ using Tmel.Transport.Qmp.Tests.Support;
 namespace Tmel.Transport.Qmp.Tests.Link;
 
 /// <summary>
-/// On the in-memory window a later fragment handed to the peer by an inline ring is not timed when written (the peer's actor
+/// On the in-memory window a fragment handed to the peer by an inline ring is not timed when written (the peer's actor
 /// takes it on the same thread at once); the kept timer times it from when it first finds it waiting. A peer that stalls
 /// there still fails the send, at most one fragment period later than a timed fragment would (docs/qmp-link-actor.md).
 /// </summary>
