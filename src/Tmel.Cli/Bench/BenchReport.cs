@@ -41,6 +41,7 @@ internal static class BenchReport
                         ["payloadBytes"] = r.PayloadSize,
                         ["baseline"] = baseline.Name,
                         ["isBaseline"] = r.IsBaseline,
+                        ["isDerived"] = r.IsDerived,
                         ["medianNs"] = Math.Round(r.MedianNanoseconds, 1),
                         ["minNs"] = Math.Round(r.MinNanoseconds, 1),
                         ["maxNs"] = Math.Round(r.MaxNanoseconds, 1),
@@ -50,8 +51,8 @@ internal static class BenchReport
                         ["ratioP90"] = r.Paired is null ? null : Math.Round(r.Paired.P90, 3),
                         ["pairs"] = r.Paired?.Pairs,
                         ["ratioOfMedians"] = Math.Round(ratioOfMedians, 3),
-                        ["opsPerSecond"] = Math.Round(r.OperationsPerSecond),
-                        ["allocatedBytesPerOp"] = Math.Round(r.AllocatedBytesPerOperation, 1),
+                        ["opsPerSecond"] = r.IsDerived ? null : Math.Round(r.OperationsPerSecond),
+                        ["allocatedBytesPerOp"] = r.IsDerived ? null : Math.Round(r.AllocatedBytesPerOperation, 1),
                         ["operations"] = r.Operations,
                     };
                     output.WriteLine(line.ToJsonString(CliJson.Lines));
@@ -61,7 +62,9 @@ internal static class BenchReport
                     string name = "  " + r.Name + (r.IsBaseline ? " (baseline)" : string.Empty);
                     string spread = r.Paired is null ? string.Empty : Invariant($"{r.Paired.P10:0.00}-{r.Paired.P90:0.00}");
                     string pairs = r.Paired is null ? string.Empty : r.Paired.Pairs.ToString(CultureInfo.InvariantCulture);
-                    output.WriteLine(Invariant($"{name,-30} {FormatTime(r.MedianNanoseconds),10} {ratio,8:0.00} {spread,13} {pairs,6} {r.OperationsPerSecond,12:N0} {r.AllocatedBytesPerOperation,8:0.#} B"));
+                    output.WriteLine(r.IsDerived
+                        ? Invariant($"{name,-30} {FormatTime(r.MedianNanoseconds),10} {ratio,8:0.00} {spread,13} {pairs,6}   (derived: (6144 B echo - 24 B echo) / {BenchRunner.ExtraFragments} per round, over the baseline)")
+                        : Invariant($"{name,-30} {FormatTime(r.MedianNanoseconds),10} {ratio,8:0.00} {spread,13} {pairs,6} {r.OperationsPerSecond,12:N0} {r.AllocatedBytesPerOperation,8:0.#} B"));
                 }
             }
         }

@@ -30,7 +30,20 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
         ("round trip 24 B", [() => new ChannelPingPongScenario(24), () => new EchoScenario(BenchTransport.Loopback, 24), () => new EchoScenario(BenchTransport.Qmp, 24), () => new TypedEchoScenario(BenchTransport.Qmp, 24)]),
         ("round trip 6144 B", [() => new ChannelPingPongScenario(6144), () => new EchoScenario(BenchTransport.Loopback, 6144), () => new EchoScenario(BenchTransport.Qmp, 6144)]),
         ("one way 24 B", [() => new ChannelPingPongScenario(24), () => new OneWayScenario(BenchTransport.Loopback, 24), () => new OneWayScenario(BenchTransport.Qmp, 24)]),
+        (FragmentGroup, [() => new OneWayScenario(BenchTransport.Qmp, 24), () => new EchoScenario(BenchTransport.Qmp, 24), () => new EchoScenario(BenchTransport.Qmp, 6144)]),
     ];
+
+    /// <summary>
+    /// The group whose rounds also give the cost of one extra QMP fragment relative to a one-way 24-byte message: per round,
+    /// (6144-byte echo / its adjacent one-way batch − 24-byte echo / its adjacent one-way batch) / <see cref="ExtraFragments"/>.
+    /// </summary>
+    public const string FragmentGroup = "per extra fragment";
+
+    /// <summary>The fragments a 6144-byte echo carries beyond a 24-byte echo: 256 each way instead of 1.</summary>
+    public const int ExtraFragments = 2 * ((6144 / 24) - 1);
+
+    /// <summary>The name of the derived row of <see cref="FragmentGroup"/>.</summary>
+    public const string FragmentRow = "per extra fragment";
 
     public async Task<IReadOnlyList<BenchResult>> RunAsync(IEnumerable<(string Group, Func<BenchScenario>[] Scenarios)> groups, CancellationToken cancellationToken)
     {
@@ -47,7 +60,12 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
                     await scenario.SetupAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                results.AddRange(await MeasureAsync(group, scenarios, cancellationToken).ConfigureAwait(false));
+                BenchResult[] measured = await MeasureAsync(group, scenarios, cancellationToken).ConfigureAwait(false);
+                results.AddRange(measured);
+                if (group == FragmentGroup)
+                {
+                    results.Add(DeriveFragmentCost(measured));
+                }
             }
             finally
             {
@@ -109,6 +127,24 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
         }
 
         return [.. measured.Select((m, i) => m.ToResult(group, isBaseline: i == 0))];
+    }
+
+    /// <summary>The extra fragment's cost, each round's from its own batches: the two echoes' paired ratios to one-way batches
+    /// run beside them, differenced and divided by <see cref="ExtraFragments"/>.</summary>
+    private static BenchResult DeriveFragmentCost(BenchResult[] measured)
+    {
+        BenchResult echo24 = measured[1];
+        BenchResult echo6144 = measured[2];
+        IReadOnlyList<double> short24 = echo24.RoundRatios!;
+        IReadOnlyList<double> long6144 = echo6144.RoundRatios!;
+        var perFragment = new List<double>(short24.Count);
+        for (int round = 0; round < short24.Count; round++)
+        {
+            perFragment.Add((long6144[round] - short24[round]) / ExtraFragments);
+        }
+
+        double nanoseconds = (echo6144.MedianNanoseconds - echo24.MedianNanoseconds) / ExtraFragments;
+        return new BenchResult(FragmentGroup, FragmentRow, BenchTransport.Qmp, 24, nanoseconds, nanoseconds, nanoseconds, 0, 0, IsBaseline: false, BenchStatistics.Summarize(perFragment)) { IsDerived = true };
     }
 
     /// <summary>Warms up for the configured time, and grows the batch until one takes about <see cref="s_targetBatch"/>.</summary>
@@ -173,7 +209,10 @@ internal sealed class BenchRunner(BenchSettings settings, TimeProvider clock)
                 _operations,
                 _allocatedPerOperation,
                 isBaseline,
-                isBaseline ? null : BenchStatistics.Summarize(Ratios));
+                isBaseline ? null : BenchStatistics.Summarize([.. Ratios]))
+            {
+                RoundRatios = isBaseline ? null : Ratios,
+            };
         }
     }
 }

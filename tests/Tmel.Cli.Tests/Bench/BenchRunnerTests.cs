@@ -16,7 +16,13 @@ public class BenchRunnerTests
 
         IReadOnlyList<BenchResult> results = await runner.RunAsync(BenchRunner.DefaultGroups, Ct);
 
-        Assert.Equal(BenchRunner.DefaultGroups.Sum(g => g.Scenarios.Length), results.Count);
+        Assert.Equal(BenchRunner.DefaultGroups.Sum(g => g.Scenarios.Length) + 1, results.Count); // and the derived fragment row
+        BenchResult fragment = Assert.Single(results, r => r.IsDerived);
+        Assert.Equal((BenchRunner.FragmentGroup, BenchRunner.FragmentRow), (fragment.Group, fragment.Name));
+        PairedRatio perFragment = Assert.IsType<PairedRatio>(fragment.Paired);
+        Assert.True(perFragment.Pairs >= 3, "one derived value per round");
+        Assert.True(perFragment.P10 <= perFragment.Median && perFragment.Median <= perFragment.P90, "p10 <= median <= p90");
+        results = [.. results.Where(r => !r.IsDerived)];
         foreach (IGrouping<string, BenchResult> group in results.GroupBy(r => r.Group))
         {
             Assert.Single(group, r => r.IsBaseline);
@@ -100,6 +106,21 @@ public class BenchRunnerTests
         BenchReport.Write(output, results, json: false, "quick");
 
         Assert.Matches(@"qmp echo\s+4\.00 us\s+9\.50\s+8\.25-11\.00\s+12\s", output.ToString());
+    }
+
+    [Fact]
+    public void Write_Text_DerivedRow_PrintsItsRatioSpreadAndDefinition_WithoutOpsOrBytes()
+    {
+        BenchResult[] results =
+        [
+            new(BenchRunner.FragmentGroup, "qmp one way", BenchTransport.Qmp, 24, 500, 500, 500, 10, 0, IsBaseline: true),
+            new(BenchRunner.FragmentGroup, BenchRunner.FragmentRow, BenchTransport.Qmp, 24, 110, 110, 110, 0, 0, IsBaseline: false, new PairedRatio(0.22, 0.2, 0.25, 30)) { IsDerived = true },
+        ];
+        var output = new StringWriter();
+
+        BenchReport.Write(output, results, json: false, "quick");
+
+        Assert.Matches(@"per extra fragment\s+110 ns\s+0\.22\s+0\.20-0\.25\s+30\s+\(derived: \(6144 B echo - 24 B echo\) / 510 per round", output.ToString());
     }
 
     [Theory]
