@@ -59,7 +59,8 @@ internal static class BenchReport
                 }
                 else
                 {
-                    string name = "  " + r.Name + (r.IsBaseline ? " (baseline)" : string.Empty);
+                    bool sameName = group.Count(other => other.Name == r.Name) > 1;
+                    string name = "  " + r.Name + (sameName ? Invariant($" {r.PayloadSize} B") : string.Empty) + (r.IsBaseline ? " (baseline)" : string.Empty);
                     string spread = r.Paired is null ? string.Empty : Invariant($"{r.Paired.P10:0.00}-{r.Paired.P90:0.00}");
                     string pairs = r.Paired is null ? string.Empty : r.Paired.Pairs.ToString(CultureInfo.InvariantCulture);
                     output.WriteLine(r.IsDerived
