@@ -379,9 +379,10 @@ public sealed partial class QmpLink
     /// <remarks>A fragment (the next of the message in flight, or the first after a message was consumed) keeps the timer as it
     /// is when it is armed to fire no later than the fragment's own deadline: it then fires a little early and
     /// <see cref="TimerTurn"/> arms it for the rest. So a stream of fragments or of short messages re-arms the timer about once
-    /// per <see cref="QmpTransportOptions.FragmentTimeout"/> instead of up to three times per message, and every fragment is
-    /// still bounded from its own write. A consumed message leaves the timer armed (<paramref name="keepArmed"/>); every other
-    /// end of a send disarms it.</remarks>
+    /// per <see cref="QmpTransportOptions.FragmentTimeout"/> instead of up to three times per message. Such a fragment is
+    /// bounded from its own write, except one handed over by an inline ring, which is bounded from when the timer first finds
+    /// it waiting (at most one period later). A consumed message leaves the timer armed (<paramref name="keepArmed"/>); every
+    /// other end of a send disarms it.</remarks>
     private void SetTxWait(TxWait wait, int attempt = 1, bool keepArmed = false)
     {
         _txStartDeferred = false;
@@ -401,7 +402,7 @@ public sealed partial class QmpLink
         }
 
         bool nextFragment = wait == TxWait.Fragment && (_txWait is TxWait.Fragment or TxWait.None) && attempt == 1;
-        if (nextFragment && _runRingsInline && _txTimerDue != 0 && _txTimerDue - _txLastReading <= FragmentTicks())
+        if (nextFragment && _runRingsInline && KeptTimerFiresWithinAFragmentPeriodOf(_txLastReading))
         {
             // A fragment handed over by an inline ring: the peer's actor takes it on this thread as soon as the turn ends. The
             // clock is not read (a quarter of a fragment's cost); the kept timer, due within one fragment period of the last
@@ -418,7 +419,7 @@ public sealed partial class QmpLink
         _txWait = wait;
         _txAttempt = attempt;
         _txPeriodStart = now;
-        if (nextFragment && _txTimerDue != 0 && _txTimerDue - now <= FragmentTicks())
+        if (nextFragment && KeptTimerFiresWithinAFragmentPeriodOf(now))
         {
             return;
         }
@@ -431,6 +432,10 @@ public sealed partial class QmpLink
         _txTimerDue = now + ToTimestampTicks(delay);
         _txTimer.Change(delay, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>Whether the timer is armed to fire no later than one <see cref="QmpTransportOptions.FragmentTimeout"/> after
+    /// <paramref name="reading"/> (a clock reading not later than now).</summary>
+    private bool KeptTimerFiresWithinAFragmentPeriodOf(long reading) => _txTimerDue != 0 && _txTimerDue - reading <= FragmentTicks();
 
     private long ToTimestampTicks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 

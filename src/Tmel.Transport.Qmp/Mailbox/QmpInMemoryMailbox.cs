@@ -97,7 +97,7 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInl
 
     void IQmpTraceSideband.PostSenderContext(ActivityContext context) => _ownSlot.Set(context);
 
-    ActivityContext IQmpTraceSideband.TakePeerSenderContext() => _peerSlot.Take();
+    ActivityContext IQmpTraceSideband.TakePeerSenderContext() => _peerSlot.Published;
 
     // The descriptor word is stored little-endian; CreatePair refuses big-endian machines.
     private ref uint DescriptorWord(int offset) =>
@@ -121,6 +121,6 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInl
             Volatile.Write(ref _published, spare);
         }
 
-        public ActivityContext Take() => _contexts[Volatile.Read(ref _published)];
+        public ActivityContext Published => _contexts[Volatile.Read(ref _published)];
     }
 }
