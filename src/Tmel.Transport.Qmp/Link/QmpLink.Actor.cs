@@ -62,6 +62,15 @@ public sealed partial class QmpLink
     /// <param name="allowInlineWake">Whether the ring after the turn may run the peer's actor on this thread.</param>
     private void Post(Work work, bool allowInlineWake = true)
     {
+        if (TakeOrLeave(work))
+        {
+            Run(work, allowInlineWake);
+        }
+    }
+
+    /// <summary>Takes the actor if it is idle (true: run it), or leaves <paramref name="work"/> for its owner (false).</summary>
+    private bool TakeOrLeave(Work work)
+    {
         // Idle, the word is 0 (the owner lets go only when no flag is left): one compare-exchange takes the actor. Running, one
         // compare-exchange leaves the flag for the owner, who takes it before it lets go.
         int current = Interlocked.CompareExchange(ref _work, RunningBit, 0);
@@ -70,17 +79,61 @@ public sealed partial class QmpLink
             int seen = Interlocked.CompareExchange(ref _work, current | (int)work, current);
             if (seen == current)
             {
-                return;
+                return false;
             }
 
             current = seen == 0 ? Interlocked.CompareExchange(ref _work, RunningBit, 0) : seen;
         }
 
-        Run(work, allowInlineWake);
+        return true;
     }
 
-    /// <summary>Runs turns as the owner until no work is left, lets go, then does what waits for after the turns.</summary>
-    private void Run(Work work, bool allowInlineWake)
+    /// <summary>A ring on this thread (the peer's, after its turns): the actor reads the peer's word, handed back if this thread kept it.</summary>
+    void IQmpInlineRingHandler.OnInlineRing(QmpInlineRingLoop loop, bool kept)
+    {
+        var work = Work.PeerRang;
+        if (kept)
+        {
+            // Still the owner since the last turn: the work posted meanwhile joins this turn.
+            if (Volatile.Read(ref _work) != RunningBit)
+            {
+                work |= (Work)(Interlocked.Exchange(ref _work, RunningBit) & ~RunningBit);
+            }
+        }
+        else if (!TakeOrLeave(work))
+        {
+            return;
+        }
+
+        Run(work, allowInlineWake: true, loop);
+    }
+
+    /// <summary>The thread that kept the actor lets it go; work posted meanwhile runs now, here or on the thread pool.</summary>
+    void IQmpInlineRingHandler.LetGo(QmpInlineRingLoop? runPostedOn)
+    {
+        if (Interlocked.CompareExchange(ref _work, 0, RunningBit) == RunningBit)
+        {
+            return;
+        }
+
+        // Still the owner, with work to do.
+        var work = (Work)(Interlocked.Exchange(ref _work, RunningBit) & ~RunningBit);
+        if (runPostedOn is not null)
+        {
+            Run(work, allowInlineWake: true, runPostedOn);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Link.Run(state.Work, allowInlineWake: true), (Link: this, Work: work), preferLocal: false);
+        }
+    }
+
+    /// <summary>Runs turns as the owner until no work is left, lets go (or keeps the actor for the peer's answer), then does what
+    /// waits for after the turns.</summary>
+    /// <param name="work">What to do.</param>
+    /// <param name="allowInlineWake">Whether the ring after the turns may run the peer's actor on this thread.</param>
+    /// <param name="loop">The loop of inline rings that runs this actor, which may keep it; <see langword="null"/> for any other caller.</param>
+    private void Run(Work work, bool allowInlineWake, QmpInlineRingLoop? loop = null)
     {
         QmpSendOperation? completed;
         bool dispatch;
@@ -97,6 +150,16 @@ public sealed partial class QmpLink
             _turnCompleted = null;
             _turnDispatch = false;
             _turnRing = false;
+
+            if (ring && !dispatch && loop is not null && _inlineDoorbell!.TryKeepAndRingPeer(this, loop))
+            {
+                // The ring runs the peer's actor on this thread after this one, and its answer rings back here: the thread
+                // keeps the actor for that ring instead of letting go and taking it again (two interlocked operations less
+                // per turn). Work posted meanwhile waits at most for the peer's turn; the thread lets go before it runs
+                // anything but turns (see IQmpInlineDoorbell.TryKeepAndRingPeer).
+                completed?.Complete();
+                return;
+            }
 
             // Let go only if nobody posted meanwhile. The compare-exchange is a full fence: a poster either sees RunningBit and
             // leaves its flag (and this exchange fails), or sees 0 and takes the actor itself; no flag is left without an owner.
@@ -123,6 +186,8 @@ public sealed partial class QmpLink
                 Volatile.Write(ref _unrungWrites, 1);
             }
 
+            // The handler is user code: no actor may stay kept on this thread while it runs.
+            _inlineDoorbell?.LetKeptGo();
             Dispatch();
             RingIfWritten(allowInlineWake);
         }
@@ -435,7 +500,12 @@ public sealed partial class QmpLink
         // Traced before the write: the peer can read the word as soon as it is written (it may be polling or handling an
         // earlier ring), so tracing after it could record the peer's answer first. Only the actor writes, so the order
         // holds without a lock.
-        _trace?.Invoke(new QmpMailboxWrite(_time.GetUtcNow(), Role, _mailbox.OwnOffset, (byte[])_own.Clone()));
+        if (_trace is { } trace)
+        {
+            // User code: an actor this thread keeps must not wait for it (the trace may stall, or wait for that actor).
+            _inlineDoorbell?.LetKeptGo();
+            trace(new QmpMailboxWrite(_time.GetUtcNow(), Role, _mailbox.OwnOffset, (byte[])_own.Clone()));
+        }
         _mailbox.WriteOwn(_own);
         _turnRing = true;
     }

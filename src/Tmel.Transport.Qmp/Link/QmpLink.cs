@@ -20,7 +20,7 @@ namespace Tmel.Transport.Qmp;
 /// idle; no lock is held anywhere in the link, and no user code (handler, trace sink, sender continuation) runs inside a
 /// turn except the mailbox trace, which must see each write before the peer can.</para>
 /// </remarks>
-public sealed partial class QmpLink : IAsyncDisposable
+public sealed partial class QmpLink : IAsyncDisposable, IQmpInlineRingHandler
 {
     /// <summary>The reserved word of every fragment after the first; 0xFFFF is no rpmsg address on QMP, so no first fragment carries it.</summary>
     public const uint ContinuationMarker = 0xFFFFFFFF;
@@ -105,7 +105,7 @@ public sealed partial class QmpLink : IAsyncDisposable
         Post(Work.Start);
 
         // Rings the in-memory peer makes after its turns run this side's actor on its thread (docs/qmp-link-actor.md).
-        _inlineDoorbell?.SetInlineRingHandler(() => Post(Work.PeerRang));
+        _inlineDoorbell?.SetInlineRingHandler(this);
         _pump = PumpAsync();
     }
 

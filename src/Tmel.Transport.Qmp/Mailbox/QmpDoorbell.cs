@@ -15,19 +15,19 @@ namespace Tmel.Transport.Qmp;
 /// <para>A woken waiter resumes on the thread pool. A ring that allows it (<see cref="Ring(bool)"/>) calls the inline
 /// handler instead, when one is set (<see cref="SetInlineHandler"/>), on the ringer's thread, as an interrupt calls its
 /// handler; the latch and the waiter are left alone. The QMP link's actor is such a handler: it takes no lock and never
-/// blocks. A handler that rings (the peer answering) does not run the other side's handler inside itself: that ring is
-/// kept on the thread's trampoline and handled once the running handler returned, so the two sides take turns in a
-/// loop and the stack stays flat. Rings of one doorbell waiting on the trampoline collapse into one call.</para>
+/// blocks. A handler that rings (the peer answering) does not run the other side's handler inside itself: that ring
+/// waits on the thread's loop (<see cref="QmpInlineRingLoop"/>) and is handled once the running handler returned, so the
+/// two sides take turns in a loop and the stack stays flat. Rings of one doorbell waiting there collapse into one call.</para>
 /// </remarks>
 internal sealed class QmpDoorbell : IValueTaskSource
 {
     [ThreadStatic]
-    private static InlineTrampoline? s_trampoline;
+    private static QmpInlineRingLoop? s_loop;
 
     private readonly int _spinCount;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _registration;
-    private Action? _inlineHandler;
+    private IQmpInlineRingHandler? _inlineHandler;
     private int _pending;
     private int _parked;
 
@@ -40,7 +40,7 @@ internal sealed class QmpDoorbell : IValueTaskSource
     {
         if (allowInlineWake && Volatile.Read(ref _inlineHandler) is not null)
         {
-            (s_trampoline ??= new InlineTrampoline()).Ring(this);
+            (s_loop ??= new QmpInlineRingLoop()).Ring(this);
             return;
         }
 
@@ -48,7 +48,7 @@ internal sealed class QmpDoorbell : IValueTaskSource
     }
 
     /// <summary>Sets who handles rings that allow inline handling; <see langword="null"/> to wake the waiter for every ring.</summary>
-    public void SetInlineHandler(Action? handler) => Volatile.Write(ref _inlineHandler, handler);
+    public void SetInlineHandler(IQmpInlineRingHandler? handler) => Volatile.Write(ref _inlineHandler, handler);
 
     /// <summary>Waits for a ring that was not handled inline.</summary>
     public ValueTask WaitAsync(CancellationToken cancellationToken)
@@ -90,7 +90,7 @@ internal sealed class QmpDoorbell : IValueTaskSource
     }
 
     /// <summary>Latches the ring and wakes a parked waiter (on the thread pool).</summary>
-    private void WakeWaiter()
+    internal void WakeWaiter()
     {
         Interlocked.Exchange(ref _pending, 1);
         if (Interlocked.Exchange(ref _parked, 0) == 1)
@@ -100,12 +100,20 @@ internal sealed class QmpDoorbell : IValueTaskSource
         }
     }
 
-    /// <summary>Handles one inline ring: the handler, or the waiter if the handler was taken away meanwhile.</summary>
-    private void Handle()
+    /// <summary>Keeps <paramref name="handler"/>'s actor on <paramref name="loop"/> and rings this doorbell, whose handler runs
+    /// after the running one (see <see cref="IQmpInlineDoorbell.TryKeepAndRingPeer"/>).</summary>
+    public bool TryKeepAndRing(IQmpInlineRingHandler handler, QmpInlineRingLoop loop) =>
+        Volatile.Read(ref _inlineHandler) is not null && loop.TryKeepAndRing(handler, this);
+
+    /// <summary>Lets go of everything this thread keeps (see <see cref="IQmpInlineDoorbell.LetKeptGo"/>).</summary>
+    public static void LetKeptGo() => s_loop?.LetKeptGo();
+
+    /// <summary>Handles one inline ring on <paramref name="loop"/>: the handler, or the waiter if the handler was taken away meanwhile.</summary>
+    internal void Handle(QmpInlineRingLoop loop)
     {
         if (Volatile.Read(ref _inlineHandler) is { } handler)
         {
-            handler();
+            handler.OnInlineRing(loop, loop.TakeBack(handler));
         }
         else
         {
@@ -137,58 +145,6 @@ internal sealed class QmpDoorbell : IValueTaskSource
         if (Interlocked.Exchange(ref _parked, 0) == 1)
         {
             _core.SetException(new OperationCanceledException(token));
-        }
-    }
-
-    /// <summary>One thread's inline rings: the handler running now, and the doorbells rung meanwhile, handled after it in order.</summary>
-    private sealed class InlineTrampoline
-    {
-        // The doorbells rung while a handler runs, in order; rings of one collapse. For one window that is at most the other
-        // side's doorbell, so the first waits in a field and only a thread that serves several windows uses the queue.
-        private readonly Queue<QmpDoorbell> _more = new();
-        private QmpDoorbell? _next;
-        private bool _running;
-
-        public void Ring(QmpDoorbell doorbell)
-        {
-            if (_running)
-            {
-                if (_next is null)
-                {
-                    _next = doorbell;
-                }
-                else if (_next != doorbell && !_more.Contains(doorbell))
-                {
-                    _more.Enqueue(doorbell);
-                }
-
-                return;
-            }
-
-            _running = true;
-            try
-            {
-                doorbell.Handle();
-                while (_next is { } next)
-                {
-                    _next = _more.Count > 0 ? _more.Dequeue() : null;
-                    next.Handle();
-                }
-            }
-            finally
-            {
-                // Only a handler that threw leaves rings here: they wake their waiters, so none is lost.
-                _running = false;
-                if (_next is { } left)
-                {
-                    _next = null;
-                    left.WakeWaiter();
-                    while (_more.Count > 0)
-                    {
-                        _more.Dequeue().WakeWaiter();
-                    }
-                }
-            }
         }
     }
 }

@@ -89,7 +89,11 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInl
 
     void IQmpInlineDoorbell.RingPeerDoorbell(bool allowInlineWake) => _peer.Ring(allowInlineWake);
 
-    void IQmpInlineDoorbell.SetInlineRingHandler(Action? handler) => _own.SetInlineHandler(handler);
+    void IQmpInlineDoorbell.SetInlineRingHandler(IQmpInlineRingHandler? handler) => _own.SetInlineHandler(handler);
+
+    bool IQmpInlineDoorbell.TryKeepAndRingPeer(IQmpInlineRingHandler handler, QmpInlineRingLoop loop) => _peer.TryKeepAndRing(handler, loop);
+
+    void IQmpInlineDoorbell.LetKeptGo() => QmpDoorbell.LetKeptGo();
 
     /// <summary>Returns a copy of the whole window, as an operator's dump of the registers would show it.</summary>
     /// <returns>The 0x2000 bytes.</returns>

@@ -1,3 +1,5 @@
+using Tmel.Transport.Qmp.Tests.Support;
+
 namespace Tmel.Transport.Qmp.Tests.Mailbox;
 
 /// <summary>
@@ -14,7 +16,7 @@ public class QmpInlineDoorbellTests
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         int handledOn = 0;
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => handledOn = Environment.CurrentManagedThreadId);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(new ActionRingHandler(() => handledOn = Environment.CurrentManagedThreadId));
         ValueTask wait = remote.WaitForDoorbellAsync(Ct);
 
         ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
@@ -31,7 +33,7 @@ public class QmpInlineDoorbellTests
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         int calls = 0;
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => calls++);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(new ActionRingHandler(() => calls++));
         if (how == "handler removed")
         {
             ((IQmpInlineDoorbell)remote).SetInlineRingHandler(null);
@@ -78,8 +80,8 @@ public class QmpInlineDoorbellTests
             depth--;
         }
 
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() => Answer(remote));
-        ((IQmpInlineDoorbell)local).SetInlineRingHandler(() => Answer(local));
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(new ActionRingHandler(() => Answer(remote)));
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(new ActionRingHandler(() => Answer(local)));
 
         ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
 
@@ -93,8 +95,8 @@ public class QmpInlineDoorbellTests
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         int localCalls = 0;
-        ((IQmpInlineDoorbell)local).SetInlineRingHandler(() => localCalls++);
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() =>
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(new ActionRingHandler(() => localCalls++));
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(new ActionRingHandler(() =>
         {
             for (int i = 0; i < 3; i++)
             {
@@ -102,7 +104,7 @@ public class QmpInlineDoorbellTests
             }
 
             Assert.Equal(0, localCalls);
-        });
+        }));
 
         ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
 
@@ -114,12 +116,12 @@ public class QmpInlineDoorbellTests
     {
         (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
         int localCalls = 0;
-        ((IQmpInlineDoorbell)local).SetInlineRingHandler(() => localCalls++);
-        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(() =>
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(new ActionRingHandler(() => localCalls++));
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(new ActionRingHandler(() =>
         {
             ((IQmpInlineDoorbell)remote).RingPeerDoorbell(allowInlineWake: true);
             throw new InvalidOperationException("handler failed");
-        });
+        }));
         ValueTask localWait = local.WaitForDoorbellAsync(Ct);
 
         Assert.Throws<InvalidOperationException>(() => ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true));
@@ -130,5 +132,95 @@ public class QmpInlineDoorbellTests
         // The trampoline is free again: the next ring is handled inline.
         ((IQmpInlineDoorbell)remote).RingPeerDoorbell(allowInlineWake: true);
         Assert.Equal(1, localCalls);
+    }
+
+    [Fact]
+    public void TryKeepAndRingPeer_TheKeptActorIsHandedBackWithItsNextRing_AndLetGoOnTheLoopWhenNoRingIsLeft()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        var calls = new List<string>();
+        var localSide = new KeepingHandler("local", local, calls, keepTimes: 2);
+        var remoteSide = new KeepingHandler("remote", remote, calls, keepTimes: 1);
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(localSide);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(remoteSide);
+
+        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+
+        // remote keeps and rings; local keeps and rings; remote gets its actor back and stops; local was kept and is let go on
+        // the loop (so posted work may run there and keep it again).
+        Assert.Equal(
+            ["remote ring kept=False", "local ring kept=False", "remote ring kept=True", "local let go on the loop"],
+            calls);
+    }
+
+    [Fact]
+    public void TryKeepAndRingPeer_PeerWithoutAHandler_KeepsNothing_RingsNothing()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        var calls = new List<string>();
+        var remoteSide = new KeepingHandler("remote", remote, calls, keepTimes: 1);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(remoteSide);
+        ValueTask localWait = local.WaitForDoorbellAsync(Ct);
+
+        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+
+        Assert.Equal(["remote ring kept=False", "remote kept: False"], calls);
+        Assert.False(localWait.IsCompleted);
+    }
+
+    [Fact]
+    public void LetKeptGo_WhileAHandlerRuns_LetsEveryKeptActorGoWithItsPostedWorkForTheThreadPool()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        var calls = new List<string>();
+        var localSide = new KeepingHandler("local", local, calls, keepTimes: 0, onRing: () =>
+        {
+            ((IQmpInlineDoorbell)local).LetKeptGo();
+            calls.Add("local let kept go");
+        });
+        var remoteSide = new KeepingHandler("remote", remote, calls, keepTimes: 1);
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(localSide);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(remoteSide);
+
+        ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true);
+
+        Assert.Equal(["remote ring kept=False", "local ring kept=False", "remote let go for the pool", "local let kept go"], calls);
+    }
+
+    [Fact]
+    public void Ring_HandlerThrowsWhileAnActorIsKept_TheKeptActorIsLetGoForTheThreadPool()
+    {
+        (QmpInMemoryMailbox local, QmpInMemoryMailbox remote) = QmpInMemoryMailbox.CreatePair();
+        var calls = new List<string>();
+        var localSide = new KeepingHandler("local", local, calls, keepTimes: 0, onRing: () => throw new InvalidOperationException("handler failed"));
+        var remoteSide = new KeepingHandler("remote", remote, calls, keepTimes: 1);
+        ((IQmpInlineDoorbell)local).SetInlineRingHandler(localSide);
+        ((IQmpInlineDoorbell)remote).SetInlineRingHandler(remoteSide);
+
+        Assert.Throws<InvalidOperationException>(() => ((IQmpInlineDoorbell)local).RingPeerDoorbell(allowInlineWake: true));
+
+        Assert.Equal(["remote ring kept=False", "local ring kept=False", "remote let go for the pool"], calls);
+    }
+
+    /// <summary>Records its rings; keeps its actor and rings the peer for its first <c>keepTimes</c> rings.</summary>
+    private sealed class KeepingHandler(string name, QmpInMemoryMailbox mailbox, List<string> calls, int keepTimes, Action? onRing = null) : IQmpInlineRingHandler
+    {
+        private int _keepsLeft = keepTimes;
+
+        public void OnInlineRing(QmpInlineRingLoop loop, bool kept)
+        {
+            calls.Add($"{name} ring kept={kept}");
+            onRing?.Invoke();
+            if (_keepsLeft-- > 0)
+            {
+                bool keeping = ((IQmpInlineDoorbell)mailbox).TryKeepAndRingPeer(this, loop);
+                if (!keeping)
+                {
+                    calls.Add($"{name} kept: {keeping}");
+                }
+            }
+        }
+
+        public void LetGo(QmpInlineRingLoop? runPostedOn) => calls.Add($"{name} let go {(runPostedOn is null ? "for the pool" : "on the loop")}");
     }
 }

@@ -1,0 +1,123 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Time.Testing;
+using Rpmsg.Core;
+using Tmel.Transport.Qmp.Tests.Support;
+
+namespace Tmel.Transport.Qmp.Tests.Link;
+
+/// <summary>
+/// On the in-memory window the thread that runs both sides' turns in turn keeps each actor between its turns
+/// (docs/qmp-link-actor.md): work posted to a kept actor by another thread is left to that thread, which does it at the
+/// actor's next turn or when it lets the actor go. Nothing posted meanwhile is lost.
+/// </summary>
+public class QmpLinkKeptActorTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task DisposePostedWhileThePeersTurnRuns_WaitsForThatTurnOnly_ThenStopsTheLinkAndFailsTheSend()
+    {
+        var time = new FakeTimeProvider();
+        (QmpInMemoryMailbox localMailbox, QmpInMemoryMailbox remoteMailbox) = QmpInMemoryMailbox.CreatePair();
+        using var remoteMeters = new OneScopeMeterFactory();
+        using var pause = new FragmentReceivedPause(remoteMeters, pauseAt: 2);
+        await using var local = new QmpLink(localMailbox, QmpRole.Local, null, time);
+        await using var remote = new QmpLink(remoteMailbox, QmpRole.Remote, null, time, meterFactory: remoteMeters);
+        remote.Start(new RecordingLinkHandler());
+        local.Start(new RecordingLinkHandler());
+        await local.WaitForChannelAsync(Ct);
+        await remote.WaitForChannelAsync(Ct);
+        pause.Arm();
+
+        // Five fragments: the sending thread runs both sides' turns in turn. The remote takes fragment 2 in a turn on that
+        // thread, which keeps the local actor (it wrote fragment 2 and waits for the ack), and pauses there.
+        Task sending = Task.Run(() => local.SendAsync(new byte[5 * QmpMailboxLayout.MaxFragmentSize], 7, Ct).AsTask(), Ct);
+        await pause.Paused.WaitAsync(Ct);
+
+        // The dispose is left to the thread that keeps the local actor: it waits for the remote's turn, not longer.
+        ValueTask disposing = local.DisposeAsync();
+        Assert.Equal(QmpLinkState.ChannelConnected, local.State);
+        Assert.False(disposing.IsCompleted);
+
+        pause.Release();
+        await disposing.AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(QmpLinkState.LinkDisconnected, local.State);
+        var ex = await Assert.ThrowsAsync<RpmsgException>(() => sending);
+        Assert.Equal(RpmsgError.LinkDown, ex.Error);
+        Assert.Contains("not delivered", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Creates meters scoped to itself, so a listener hears one link only.</summary>
+    private sealed class OneScopeMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+            lock (_meters)
+            {
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            lock (_meters)
+            {
+                _meters.ForEach(meter => meter.Dispose());
+            }
+        }
+    }
+
+    /// <summary>Blocks the thread that counts the Nth received fragment after <see cref="Arm"/> until <see cref="Release"/> (bounded).</summary>
+    private sealed class FragmentReceivedPause : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ManualResetEventSlim _released = new();
+        private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly int _pauseAt;
+        private int _received = -1;
+
+        public FragmentReceivedPause(IMeterFactory meters, int pauseAt)
+        {
+            _pauseAt = pauseAt;
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == "tmel.qmp.fragments")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>(OnMeasurement);
+            _listener.Start();
+        }
+
+        public Task Paused => _paused.Task;
+
+        public void Arm() => Interlocked.Exchange(ref _received, 0);
+
+        public void Release() => _released.Set();
+
+        public void Dispose()
+        {
+            _released.Set();
+            _listener.Dispose();
+            _released.Dispose();
+        }
+
+        private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+        {
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                if (tag is { Key: "tmel.qmp.direction", Value: "received" } && Volatile.Read(ref _received) >= 0 && Interlocked.Increment(ref _received) == _pauseAt)
+                {
+                    _paused.TrySetResult();
+                    _released.Wait(TimeSpan.FromSeconds(30));
+                }
+            }
+        }
+    }
+}
