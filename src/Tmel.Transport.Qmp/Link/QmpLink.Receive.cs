@@ -94,7 +94,15 @@ public sealed partial class QmpLink
             return;
         }
 
-        _peer.AsSpan(QmpMailboxLayout.PayloadOffset, size).CopyTo(_rxBuffer.AsSpan(_rxLength));
+        if (size == QmpMailboxLayout.MaxFragmentSize)
+        {
+            // Every fragment but a message's last: a copy of constant length, not a call.
+            _peer.AsSpan(QmpMailboxLayout.PayloadOffset, QmpMailboxLayout.MaxFragmentSize).CopyTo(_rxBuffer.AsSpan(_rxLength));
+        }
+        else
+        {
+            _peer.AsSpan(QmpMailboxLayout.PayloadOffset, size).CopyTo(_rxBuffer.AsSpan(_rxLength));
+        }
         _rxLength += size;
         _instrumentation.FragmentReceived();
         if (remaining != 0)

@@ -77,7 +77,8 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInl
             throw new ArgumentOutOfRangeException(nameof(mailbox), mailbox.Length, $"A mailbox is exactly {QmpMailboxLayout.MailboxSize} bytes.");
         }
 
-        mailbox[QmpMailboxLayout.PayloadOffset..].CopyTo(_window.AsSpan(OwnOffset + QmpMailboxLayout.PayloadOffset));
+        // A slice of constant length: the copy is two vector moves, not a call.
+        mailbox.Slice(QmpMailboxLayout.PayloadOffset, QmpMailboxLayout.MailboxSize - QmpMailboxLayout.PayloadOffset).CopyTo(_window.AsSpan(OwnOffset + QmpMailboxLayout.PayloadOffset));
         Volatile.Write(ref DescriptorWord(OwnOffset), BinaryPrimitives.ReadUInt32LittleEndian(mailbox));
     }
 
