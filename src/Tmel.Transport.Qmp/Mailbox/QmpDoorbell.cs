@@ -100,10 +100,20 @@ internal sealed class QmpDoorbell : IValueTaskSource
         }
     }
 
-    /// <summary>Keeps <paramref name="handler"/>'s actor on <paramref name="loop"/> and rings this doorbell, whose handler runs
-    /// after the running one (see <see cref="IQmpInlineDoorbell.TryKeepAndRingPeer"/>).</summary>
-    public bool TryKeepAndRing(IQmpInlineRingHandler handler, QmpInlineRingLoop loop) =>
-        Volatile.Read(ref _inlineHandler) is not null && loop.TryKeepAndRing(handler, this);
+    /// <summary>Gets or sets the id of the loop that keeps this side's actor (<see cref="QmpInlineRingLoop"/>); 0 when none does.
+    /// Written only by the thread that owns the actor.</summary>
+    internal int KeptBy { get; set; }
+
+    /// <summary>Gets or sets the id of the loop that lists this doorbell among those it kept since it started; 0 when none.</summary>
+    internal int MarkedBy { get; set; }
+
+    /// <summary>Gets or sets the handler whose actor was kept last; read by the loop that keeps it.</summary>
+    internal IQmpInlineRingHandler? KeptHandler { get; set; }
+
+    /// <summary>Keeps <paramref name="handler"/>'s actor, whose side <paramref name="own"/> is, on <paramref name="loop"/> and rings
+    /// this doorbell, whose handler runs after the running one (see <see cref="IQmpInlineDoorbell.TryKeepAndRingPeer"/>).</summary>
+    public bool TryKeepAndRing(QmpDoorbell own, IQmpInlineRingHandler handler, QmpInlineRingLoop loop) =>
+        Volatile.Read(ref _inlineHandler) is not null && loop.TryKeepAndRing(own, handler, this);
 
     /// <summary>Lets go of everything this thread keeps (see <see cref="IQmpInlineDoorbell.LetKeptGo"/>).</summary>
     public static void LetKeptGo() => s_loop?.LetKeptGo();
@@ -113,7 +123,7 @@ internal sealed class QmpDoorbell : IValueTaskSource
     {
         if (Volatile.Read(ref _inlineHandler) is { } handler)
         {
-            handler.OnInlineRing(loop, loop.TakeBack(handler));
+            handler.OnInlineRing(loop, loop.TakeBack(this));
         }
         else
         {

@@ -92,7 +92,7 @@ public sealed class QmpInMemoryMailbox : IQmpMailbox, IQmpTraceSideband, IQmpInl
 
     void IQmpInlineDoorbell.SetInlineRingHandler(IQmpInlineRingHandler? handler) => _own.SetInlineHandler(handler);
 
-    bool IQmpInlineDoorbell.TryKeepAndRingPeer(IQmpInlineRingHandler handler, QmpInlineRingLoop loop) => _peer.TryKeepAndRing(handler, loop);
+    bool IQmpInlineDoorbell.TryKeepAndRingPeer(IQmpInlineRingHandler handler, QmpInlineRingLoop loop) => _peer.TryKeepAndRing(_own, handler, loop);
 
     void IQmpInlineDoorbell.LetKeptGo() => QmpDoorbell.LetKeptGo();
 

@@ -202,6 +202,47 @@ public class QmpInlineDoorbellTests
         Assert.Equal(["remote ring kept=False", "local ring kept=False", "remote let go for the pool"], calls);
     }
 
+    [Fact]
+    public void TryKeepAndRing_ADoorbellMarkedByAnotherLoopMeanwhile_IsListedAgain_TheListStaysBounded_AndNothingIsLetGoTwice()
+    {
+        var loop = new QmpInlineRingLoop();
+        var own = new QmpDoorbell(spinCount: 0);
+        var peer = new QmpDoorbell(spinCount: 0);
+        int keeps = 40;
+        int handedBack = 0;
+        int largestList = 0;
+        var calls = new List<string>();
+        ActionKeeper? ownSide = null;
+        ownSide = new ActionKeeper(kept =>
+        {
+            handedBack += kept ? 1 : 0;
+            largestList = Math.Max(largestList, loop.MarkedCount);
+            if (keeps-- > 0)
+            {
+                own.MarkedBy = int.MaxValue; // as if another loop had kept this side since: this loop lists it again
+                Assert.True(loop.TryKeepAndRing(own, ownSide!, peer));
+            }
+        }, calls);
+        own.SetInlineHandler(ownSide);
+        peer.SetInlineHandler(new ActionRingHandler(() => loop.Ring(own)));
+
+        loop.Ring(own);
+
+        Assert.Equal(40, handedBack);
+        Assert.InRange(largestList, 1, 16);
+        Assert.Empty(calls);
+        Assert.Equal(0, loop.MarkedCount);
+        Assert.Equal(0, own.KeptBy);
+    }
+
+    /// <summary>Runs an action per ring with whether the actor was handed back; records any let-go.</summary>
+    private sealed class ActionKeeper(Action<bool> onRing, List<string> calls) : IQmpInlineRingHandler
+    {
+        public void OnInlineRing(QmpInlineRingLoop loop, bool kept) => onRing(kept);
+
+        public void LetGo(QmpInlineRingLoop? runPostedOn) => calls.Add("let go");
+    }
+
     /// <summary>Records its rings; keeps its actor and rings the peer for its first <c>keepTimes</c> rings.</summary>
     private sealed class KeepingHandler(string name, QmpInMemoryMailbox mailbox, List<string> calls, int keepTimes, Action? onRing = null) : IQmpInlineRingHandler
     {
