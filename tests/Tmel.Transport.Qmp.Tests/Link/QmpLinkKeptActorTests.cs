@@ -19,7 +19,9 @@ public class QmpLinkKeptActorTests
     {
         var time = new FakeTimeProvider();
         (QmpInMemoryMailbox localMailbox, QmpInMemoryMailbox remoteMailbox) = QmpInMemoryMailbox.CreatePair();
-        using var remoteMeters = new OneScopeMeterFactory();
+        // The remote link's meter comes from a factory of its own, so the listener hears that link only, whatever other
+        // tests run meanwhile.
+        using var remoteMeters = new OneLinkMeterFactory();
         using var pause = new FragmentReceivedPause(remoteMeters, pauseAt: 2);
         await using var local = new QmpLink(localMailbox, QmpRole.Local, null, time);
         await using var remote = new QmpLink(remoteMailbox, QmpRole.Remote, null, time, meterFactory: remoteMeters);
@@ -47,29 +49,14 @@ public class QmpLinkKeptActorTests
         Assert.Contains("not delivered", ex.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Creates meters scoped to itself, so a listener hears one link only.</summary>
-    private sealed class OneScopeMeterFactory : IMeterFactory
+    /// <summary>Creates the one meter of one link, scoped to itself.</summary>
+    private sealed class OneLinkMeterFactory : IMeterFactory
     {
-        private readonly List<Meter> _meters = [];
+        private Meter? _meter;
 
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
-            lock (_meters)
-            {
-                _meters.Add(meter);
-            }
+        public Meter Create(MeterOptions options) => _meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
 
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            lock (_meters)
-            {
-                _meters.ForEach(meter => meter.Dispose());
-            }
-        }
+        public void Dispose() => _meter?.Dispose();
     }
 
     /// <summary>Blocks the thread that counts the Nth received fragment after <see cref="Arm"/> until <see cref="Release"/> (bounded).</summary>
