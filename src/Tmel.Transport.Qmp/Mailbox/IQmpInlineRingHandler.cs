@@ -6,7 +6,7 @@ namespace Tmel.Transport.Qmp;
 /// </summary>
 /// <remarks>
 /// A handler that owns something only one thread may hold at a time (the QMP link's actor) may keep it between its rings
-/// of one trampoline loop (<see cref="IQmpInlineDoorbell.TryKeepAndRingPeer"/>) instead of letting go and taking it again for the
+/// of one <see cref="QmpInlineRingLoop"/> (<see cref="IQmpInlineDoorbell.TryKeepAndRingPeer"/>) instead of letting go and taking it again for the
 /// next ring: the thread then hands it back with that ring, or lets it go before the loop ends and before any other code
 /// runs on the thread.
 /// </remarks>
