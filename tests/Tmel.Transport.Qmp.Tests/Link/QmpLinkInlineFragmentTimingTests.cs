@@ -19,9 +19,9 @@ public class QmpLinkInlineFragmentTimingTests
     {
         var time = new TimerWatchingTime();
         (QmpInMemoryMailbox localMailbox, QmpInMemoryMailbox remoteMailbox) = QmpInMemoryMailbox.CreatePair();
-        using var stall = new StallingTrace(stallAtWrite: 3); // the remote's third write from now: its ack of fragment 3
+        using var stall = new NthCallPause(pauseAt: 3); // the remote's third write from now: its ack of fragment 3
         await using var local = new QmpLink(localMailbox, QmpRole.Local, null, time);
-        await using var remote = new QmpLink(remoteMailbox, QmpRole.Remote, null, time, mailboxTrace: stall.OnWrite);
+        await using var remote = new QmpLink(remoteMailbox, QmpRole.Remote, null, time, mailboxTrace: _ => stall.OnCall());
         var remoteHandler = new RecordingLinkHandler();
         remote.Start(remoteHandler);
         local.Start(new RecordingLinkHandler());
@@ -32,7 +32,7 @@ public class QmpLinkInlineFragmentTimingTests
 
         // Five fragments. The send runs the whole fragment loop on its own thread; the remote's actor stalls on that thread.
         Task sending = Task.Run(() => local.SendAsync(new byte[5 * QmpMailboxLayout.MaxFragmentSize], 7, Ct).AsTask(), Ct);
-        await stall.Stalled.WaitAsync(Ct);
+        await stall.Paused.WaitAsync(Ct);
         await time.WaitForTimerAsync(s_fragmentTimeout); // armed by fragment 1, kept by 2 and 3
 
         // A fragment timed from its write would be rung again now and reset one period later. This one is timed from now.
@@ -51,34 +51,5 @@ public class QmpLinkInlineFragmentTimingTests
         Assert.Contains("not delivered", ex.Message, StringComparison.Ordinal);
         await local.WaitForChannelAsync(Ct);
         Assert.False(remoteHandler.Messages.Reader.TryRead(out _));
-    }
-
-    /// <summary>Blocks the writer of the Nth mailbox write after <see cref="Arm"/> until <see cref="Release"/> (bounded).</summary>
-    private sealed class StallingTrace(int stallAtWrite) : IDisposable
-    {
-        private readonly ManualResetEventSlim _released = new();
-        private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _writes = -1;
-
-        public Task Stalled => _stalled.Task;
-
-        public void Arm() => Interlocked.Exchange(ref _writes, 0);
-
-        public void Release() => _released.Set();
-
-        public void OnWrite(QmpMailboxWrite write)
-        {
-            if (Volatile.Read(ref _writes) >= 0 && Interlocked.Increment(ref _writes) == stallAtWrite)
-            {
-                _stalled.TrySetResult();
-                _released.Wait(TimeSpan.FromSeconds(30));
-            }
-        }
-
-        public void Dispose()
-        {
-            _released.Set();
-            _released.Dispose();
-        }
     }
 }

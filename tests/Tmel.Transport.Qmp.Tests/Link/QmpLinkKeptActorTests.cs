@@ -22,7 +22,8 @@ public class QmpLinkKeptActorTests
         // The remote link's meter comes from a factory of its own, so the listener hears that link only, whatever other
         // tests run meanwhile.
         using var remoteMeters = new OneLinkMeterFactory();
-        using var pause = new FragmentReceivedPause(remoteMeters, pauseAt: 2);
+        using var pause = new NthCallPause(pauseAt: 2);
+        using var received = new FragmentsReceivedListener(remoteMeters, pause.OnCall);
         await using var local = new QmpLink(localMailbox, QmpRole.Local, null, time);
         await using var remote = new QmpLink(remoteMailbox, QmpRole.Remote, null, time, meterFactory: remoteMeters);
         remote.Start(new RecordingLinkHandler());
@@ -114,18 +115,13 @@ public class QmpLinkKeptActorTests
         public void Dispose() => _meter?.Dispose();
     }
 
-    /// <summary>Blocks the thread that counts the Nth received fragment after <see cref="Arm"/> until <see cref="Release"/> (bounded).</summary>
-    private sealed class FragmentReceivedPause : IDisposable
+    /// <summary>Calls back, on the counting thread, for every fragment a link whose meters come from one factory receives.</summary>
+    private sealed class FragmentsReceivedListener : IDisposable
     {
         private readonly MeterListener _listener = new();
-        private readonly ManualResetEventSlim _released = new();
-        private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly int _pauseAt;
-        private int _received = -1;
 
-        public FragmentReceivedPause(IMeterFactory meters, int pauseAt)
+        public FragmentsReceivedListener(IMeterFactory meters, Action onReceived)
         {
-            _pauseAt = pauseAt;
             _listener.InstrumentPublished = (instrument, listener) =>
             {
                 if (instrument.Meter.Scope == meters && instrument.Name == "tmel.qmp.fragments")
@@ -133,33 +129,19 @@ public class QmpLinkKeptActorTests
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
-            _listener.SetMeasurementEventCallback<long>(OnMeasurement);
+            _listener.SetMeasurementEventCallback<long>((instrument, value, tags, state) =>
+            {
+                foreach (KeyValuePair<string, object?> tag in tags)
+                {
+                    if (tag is { Key: "tmel.qmp.direction", Value: "received" })
+                    {
+                        onReceived();
+                    }
+                }
+            });
             _listener.Start();
         }
 
-        public Task Paused => _paused.Task;
-
-        public void Arm() => Interlocked.Exchange(ref _received, 0);
-
-        public void Release() => _released.Set();
-
-        public void Dispose()
-        {
-            _released.Set();
-            _listener.Dispose();
-            _released.Dispose();
-        }
-
-        private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
-        {
-            foreach (KeyValuePair<string, object?> tag in tags)
-            {
-                if (tag is { Key: "tmel.qmp.direction", Value: "received" } && Volatile.Read(ref _received) >= 0 && Interlocked.Increment(ref _received) == _pauseAt)
-                {
-                    _paused.TrySetResult();
-                    _released.Wait(TimeSpan.FromSeconds(30));
-                }
-            }
-        }
+        public void Dispose() => _listener.Dispose();
     }
 }
