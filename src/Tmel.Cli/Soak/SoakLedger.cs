@@ -69,8 +69,13 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     }
 
     /// <summary>Finds which message <paramref name="payload"/> is: the message its sequence number names when the bytes are exactly
-    /// that message's; otherwise (a corrupted copy, whose sequence number may be corrupted too) the sender's message of that size,
-    /// named or recent, that the bytes differ least from; null when none fits.</summary>
+    /// that message's and it is still open; otherwise (a corrupted copy, whose sequence number may be corrupted too) the
+    /// sender's message of that size, named or recent, that the bytes differ least from, an open one first when recorded
+    /// payload faults explain the difference; null when none fits.</summary>
+    /// <remarks>Each sender has one exchange open at a time. A corrupted copy of it can be byte for byte an earlier message of
+    /// the same size (a message under 4 bytes carries only the low bytes of its number): taken for that earlier message, it
+    /// counted as a duplicate and left the open one waiting for ever (the CI soak's hang). An exact copy of a settled message
+    /// is that message only when no recorded fault explains the open one.</remarks>
     public SoakEntry? Identify(int client, ReadOnlySpan<byte> payload) => Identify(client, payload, payload.Length);
 
     /// <summary>As <see cref="Identify(int, ReadOnlySpan{byte})"/> for a message of <paramref name="size"/> bytes of which only
@@ -79,7 +84,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     {
         long claimed = SoakPayload.ClaimedSequence(payload);
         SoakEntry? named = claimed > 0 && _entries.TryGetValue(claimed, out SoakEntry? entry) && entry.Client == client && entry.Size == size ? entry : null;
-        if (named is not null && payload.SequenceEqual(SoakPayload.Build(named.Seq, named.Size).AsSpan(0, payload.Length)))
+        if (named is not null && !named.Settled.IsCompleted && payload.SequenceEqual(SoakPayload.Build(named.Seq, named.Size).AsSpan(0, payload.Length)))
         {
             return named;
         }
@@ -101,6 +106,8 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
 
         SoakEntry? best = null;
         int fewest = int.MaxValue;
+        SoakEntry? open = null;
+        int openFewest = int.MaxValue;
         foreach (SoakEntry candidate in candidates)
         {
             byte[] expected = SoakPayload.Build(candidate.Seq, candidate.Size);
@@ -114,8 +121,15 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
             {
                 (best, fewest) = (candidate, differing);
             }
+
+            bool explained = differing == 0 || records.Explains(expected.AsSpan(0, payload.Length), payload);
+            if (!candidate.Settled.IsCompleted && explained && differing < openFewest)
+            {
+                (open, openFewest) = (candidate, differing);
+            }
         }
 
+        best = open ?? best;
         if (best is null)
         {
             Interlocked.Increment(ref _unidentified);
