@@ -65,4 +65,22 @@ internal sealed class SoakEntry(long seq, int client, int size, long startedAt)
             SettledAt = now;
         }
     }
+
+    /// <summary>Settles the entry as hung, unless it settled already.</summary>
+    /// <returns>Whether it was still open.</returns>
+    public bool SettleHung(long now)
+    {
+        if (!_settled.TrySetResult())
+        {
+            return false;
+        }
+
+        Hung = true;
+        SettledAt = now;
+        return true;
+    }
+
+    /// <summary>What became of the message, for a report of a hung one.</summary>
+    public override string ToString() =>
+        $"seq {Seq} client {Client} size {Size}: request {RequestFailure ?? (RequestConfirmed ? "confirmed" : "pending")}, delivered {Delivered}, reply {ReplyFailure ?? (ReplyConfirmed ? "confirmed" : "pending")}, received {Received}";
 }

@@ -17,7 +17,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     private readonly ConcurrentQueue<(SoakEntry Entry, byte[] Actual, long At)> _unexplained = new();
     private long _next;
     private long _attempted;
-    private const int MaxUntypedDetails = 5;
+    private const int MaxDetails = 5;
 
     private long _confirmed;
     private long _roundTrips;
@@ -38,6 +38,9 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
 
     /// <summary>The first few untyped failures in full (type, message, stack), for the report: each is a bug to find.</summary>
     public ConcurrentQueue<string> UntypedDetails { get; } = new();
+
+    /// <summary>The first few hung messages (what each side saw of them), for the report.</summary>
+    public ConcurrentQueue<string> HungDetails { get; } = new();
 
     public long Issued => Interlocked.Read(ref _next);
 
@@ -133,7 +136,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         if (best is null)
         {
             Interlocked.Increment(ref _unidentified);
-            if (UnidentifiedDetails.Count < MaxUntypedDetails)
+            if (UnidentifiedDetails.Count < MaxDetails)
             {
                 bool exact = claimed > 0 && payload.SequenceEqual(SoakPayload.Build(claimed, size).AsSpan(0, payload.Length));
                 string known = claimed <= 0 || claimed > Issued ? "never issued" : _entries.TryGetValue(claimed, out SoakEntry? e)
@@ -172,7 +175,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     public string FailureKind(Exception ex)
     {
         string kind = SoakErrors.Kind(ex);
-        if (!SoakErrors.IsTyped(kind) && UntypedDetails.Count < MaxUntypedDetails)
+        if (!SoakErrors.IsTyped(kind) && UntypedDetails.Count < MaxDetails)
         {
             UntypedDetails.Enqueue(ex.ToString());
         }
@@ -186,6 +189,7 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         .. UnexplainedDetails.Take(20).Select(d => "unexplained corruption: " + d),
         .. UnidentifiedDetails.Select(d => "unidentified delivery: " + d),
         .. UntypedDetails.Select(d => "untyped failure: " + d),
+        .. HungDetails.Select(d => "hung: " + d),
     ];
 
     public void Fail(string kind) => _failures.AddOrUpdate(kind, 1, static (_, n) => n + 1);
@@ -205,6 +209,17 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
     }
 
     public bool HasUnsettled() => _entries.Values.Any(e => e.SettledAt == 0);
+
+    /// <summary>The sizes of the messages still open.</summary>
+    public IEnumerable<int> OpenSizes() => _entries.Values.Where(e => !e.Settled.IsCompleted).Select(e => e.Size);
+
+    /// <summary>Settles every message still open as hung (the run's end bound passed), so nothing waits for it any more.</summary>
+    /// <returns>How many were open.</returns>
+    public int HangOpen()
+    {
+        long now = time.GetTimestamp();
+        return _entries.Values.Count(e => e.SettleHung(now));
+    }
 
     public SoakTotals Totals(IReadOnlyDictionary<QmpFaultKind, long> faults) => new(
         Interlocked.Read(ref _attempted),
@@ -290,6 +305,10 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         if (entry.Hung)
         {
             Interlocked.Increment(ref _hung);
+            if (HungDetails.Count < MaxDetails)
+            {
+                HungDetails.Enqueue(entry.ToString());
+            }
         }
     }
 }

@@ -115,6 +115,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         QmpLink clientLink = host.Services.GetRequiredService<QmpLink>();
         long lastIssued = -1;
         int still = 0;
+        long hangOpenAt = 0;
         while (!all.IsCompleted)
         {
             await Task.WhenAny(all, Task.Delay(settings.ProgressInterval, time, ct)).ConfigureAwait(false);
@@ -123,6 +124,21 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             if (killing.IsFaulted)
             {
                 break;
+            }
+
+            // Once traffic is over, what is still open has a bound of its own; past it, it is hung. The run ends with a
+            // report rather than waiting out bounds made for the worst case of every exchange (minutes with long timeouts).
+            if (hangOpenAt == 0 && TrafficOver)
+            {
+                hangOpenAt = time.GetTimestamp() + (long)(EndBound(echo).TotalSeconds * time.TimestampFrequency);
+            }
+            else if (hangOpenAt != 0 && time.GetTimestamp() >= hangOpenAt)
+            {
+                hangOpenAt = long.MaxValue;
+                if (_ledger.HangOpen() is > 0 and int hung)
+                {
+                    await progress.WriteLineAsync($"soak: {hung} exchanges still open past the end bound: hung").ConfigureAwait(false);
+                }
             }
 
             long issued = _ledger.Issued;
@@ -164,6 +180,19 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             Kills = target.Child is null ? null : _kills.Snapshot(),
             Findings = _ledger.Findings(),
         };
+    }
+
+    /// <summary>How long the exchanges open when traffic ends may still take by their own bounds: each one's request and echo
+    /// (sent one after another on the links), the typed client's wait for its reply, a simulator restart under way, and the grace.</summary>
+    private TimeSpan EndBound(EchoDriver echo)
+    {
+        TimeSpan open = TimeSpan.Zero;
+        foreach (int size in _ledger.OpenSizes())
+        {
+            open += 2 * settings.SendBoundFor(size);
+        }
+
+        return open + echo.ResponseTimeout + (settings.KillSimulatorEvery is null ? TimeSpan.Zero : RecoveryBound) + settings.HangGrace;
     }
 
     private static QmpDescriptor Word(byte[] window, int offset) => new(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(window.AsSpan(offset)));
@@ -275,7 +304,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
 
             byte[] payload = SoakPayload.Build(seq, size);
             Task send = endpoint.SendToAsync(destination, payload, ct).AsTask();
-            if (!await CompletesWithinAsync(send, settings.SendBound + settings.HangGrace, ct).ConfigureAwait(false))
+            if (!await CompletesWithinAsync(send, settings.SendBoundFor(size) + settings.HangGrace, ct).ConfigureAwait(false))
             {
                 entry.Hung = true;
                 entry.Settle(time.GetTimestamp());
@@ -342,7 +371,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
 
                 // Echo what arrived, as it arrived: a corrupted request comes back corrupted.
                 Task reply = endpoint.SendToAsync(message.Source, message.Payload, CancellationToken.None).AsTask();
-                if (!await CompletesWithinAsync(reply, settings.SendBound + settings.HangGrace, CancellationToken.None).ConfigureAwait(false))
+                if (!await CompletesWithinAsync(reply, settings.SendBoundFor(message.Length) + settings.HangGrace, CancellationToken.None).ConfigureAwait(false))
                 {
                     if (entry is not null)
                     {

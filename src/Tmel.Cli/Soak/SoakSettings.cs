@@ -53,7 +53,14 @@ internal sealed record SoakSettings
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest one send may take by its own timeouts: the transmit wait, two fragment periods per fragment and the consumption.</summary>
-    public TimeSpan SendBound => TxTimeout + (2 * QmpMailboxLayout.MaxFragments * FragmentTimeout) + ConsumeTimeout;
+    public TimeSpan SendBound => SendBoundFor(QmpMailboxLayout.MaxMessageSize);
+
+    /// <summary>The longest one send of <paramref name="size"/> bytes may take by its own timeouts: the transmit wait, two
+    /// fragment periods per fragment and the consumption.</summary>
+    /// <param name="size">The message's size in bytes.</param>
+    /// <returns>The bound.</returns>
+    public TimeSpan SendBoundFor(int size) =>
+        TxTimeout + (2 * Math.Max(1, (size + QmpMailboxLayout.MaxFragmentSize - 1) / QmpMailboxLayout.MaxFragmentSize) * FragmentTimeout) + ConsumeTimeout;
 
     /// <summary>A call not finished by this much past its own bound is hung.</summary>
     public TimeSpan HangGrace { get; init; } = TimeSpan.FromSeconds(10);
