@@ -115,6 +115,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         QmpLink clientLink = host.Services.GetRequiredService<QmpLink>();
         long lastIssued = -1;
         int still = 0;
+        int lastOpen = -1;
         long hangOpenAt = 0;
         while (!all.IsCompleted)
         {
@@ -126,16 +127,18 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
                 break;
             }
 
-            // Once traffic is over, what is still open has a bound of its own; past it, it is hung. The run ends with a
-            // report rather than waiting out bounds made for the worst case of every exchange (minutes with long timeouts).
-            if (hangOpenAt == 0 && TrafficOver)
+            // Once traffic is over, the exchanges still open have a bound of their own, counted afresh whenever one settles;
+            // past it they are hung. The run ends with a report rather than waiting out bounds made for the worst case of
+            // every exchange (minutes with long timeouts).
+            if (TrafficOver)
             {
-                hangOpenAt = time.GetTimestamp() + (long)(EndBound(echo).TotalSeconds * time.TimestampFrequency);
-            }
-            else if (hangOpenAt != 0 && time.GetTimestamp() >= hangOpenAt)
-            {
-                hangOpenAt = long.MaxValue;
-                if (_ledger.HangOpen() is > 0 and int hung)
+                List<int> open = [.. _ledger.OpenSizes()];
+                if (open.Count != lastOpen)
+                {
+                    lastOpen = open.Count;
+                    hangOpenAt = time.GetTimestamp() + (long)(EndBound(open, echo).TotalSeconds * time.TimestampFrequency);
+                }
+                else if (open.Count > 0 && time.GetTimestamp() >= hangOpenAt && _ledger.HangOpen() is > 0 and int hung)
                 {
                     await progress.WriteLineAsync($"soak: {hung} exchanges still open past the end bound: hung").ConfigureAwait(false);
                 }
@@ -182,17 +185,18 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         };
     }
 
-    /// <summary>How long the exchanges open when traffic ends may still take by their own bounds: each one's request and echo
-    /// (sent one after another on the links), the typed client's wait for its reply, a simulator restart under way, and the grace.</summary>
-    private TimeSpan EndBound(EchoDriver echo)
+    /// <summary>How long the exchanges still open after traffic may take from now by their own bounds: each one's request and
+    /// echo (sent one after another on the links), the typed client's wait for its reply, a simulator restart under way, and
+    /// the grace.</summary>
+    private TimeSpan EndBound(List<int> openSizes, EchoDriver echo)
     {
-        TimeSpan open = TimeSpan.Zero;
-        foreach (int size in _ledger.OpenSizes())
+        TimeSpan sends = TimeSpan.Zero;
+        foreach (int size in openSizes)
         {
-            open += 2 * settings.SendBoundFor(size);
+            sends += 2 * settings.SendBoundFor(size);
         }
 
-        return open + echo.ResponseTimeout + (settings.KillSimulatorEvery is null ? TimeSpan.Zero : RecoveryBound) + settings.HangGrace;
+        return sends + echo.ResponseTimeout + (settings.KillSimulatorEvery is null ? TimeSpan.Zero : RecoveryBound) + settings.HangGrace;
     }
 
     private static QmpDescriptor Word(byte[] window, int offset) => new(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(window.AsSpan(offset)));
