@@ -210,8 +210,8 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
 
     public bool HasUnsettled() => _entries.Values.Any(e => e.SettledAt == 0);
 
-    /// <summary>The sizes of the messages still open.</summary>
-    public IEnumerable<int> OpenSizes() => _entries.Values.Where(e => !e.Settled.IsCompleted).Select(e => e.Size);
+    /// <summary>The messages still open.</summary>
+    public IEnumerable<SoakEntry> OpenEntries() => _entries.Values.Where(e => !e.Settled.IsCompleted);
 
     /// <summary>Settles every message still open as hung (the run's end bound passed), so nothing waits for it any more.</summary>
     /// <returns>How many were open.</returns>

@@ -132,7 +132,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
             // every exchange (minutes with long timeouts).
             if (TrafficOver)
             {
-                List<int> open = [.. _ledger.OpenSizes()];
+                List<SoakEntry> open = [.. _ledger.OpenEntries()];
                 if (open.Count != lastOpen)
                 {
                     lastOpen = open.Count;
@@ -185,19 +185,23 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
         };
     }
 
-    /// <summary>How long the exchanges still open after traffic may take from now by their own bounds: each one's request and
-    /// echo (sent one after another on the links), the typed client's wait for its reply, a simulator restart under way, and
-    /// the grace.</summary>
-    private TimeSpan EndBound(List<int> openSizes, EchoDriver echo)
+    /// <summary>How long the exchanges still open after traffic may take from now by their own bounds, one after another on
+    /// the links: a ledger exchange's request and echo, the typed client's wait for its device and its call; then a simulator
+    /// restart under way, and the grace.</summary>
+    private TimeSpan EndBound(List<SoakEntry> open, EchoDriver echo)
     {
-        TimeSpan sends = TimeSpan.Zero;
-        foreach (int size in openSizes)
+        TimeSpan bound = (settings.KillSimulatorEvery is null ? TimeSpan.Zero : RecoveryBound) + settings.HangGrace;
+        foreach (SoakEntry entry in open)
         {
-            sends += 2 * settings.SendBoundFor(size);
+            bound += entry.Client == settings.Clients ? 2 * TypedCallBound(echo) : 2 * settings.SendBoundFor(entry.Size);
         }
 
-        return sends + echo.ResponseTimeout + (settings.KillSimulatorEvery is null ? TimeSpan.Zero : RecoveryBound) + settings.HangGrace;
+        return bound;
     }
+
+    /// <summary>The typed client's bound for each of its waits (for the echo device, for a call): the request's send and the
+    /// echo's, the client's wait for the reply, and the grace.</summary>
+    private TimeSpan TypedCallBound(EchoDriver echo) => (2 * settings.SendBound) + echo.ResponseTimeout + settings.HangGrace;
 
     private static QmpDescriptor Word(byte[] window, int offset) => new(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(window.AsSpan(offset)));
 
@@ -447,7 +451,7 @@ internal sealed partial class SoakRunner(SoakSettings settings, TimeProvider tim
     private async Task TypedEchoAsync(RpmsgBus bus, EchoDriver driver, int client, CancellationToken ct)
     {
         var random = new Random(HashCode.Combine(settings.Seed, client, 0x5EED));
-        TimeSpan bound = (2 * settings.SendBound) + driver.ResponseTimeout + settings.HangGrace;
+        TimeSpan bound = TypedCallBound(driver);
         while (TryNext(out long seq))
         {
             int size = NextSize(random);

@@ -36,13 +36,13 @@ public sealed class SoakEndBoundTests
         open.RequestConfirmed = true;
         Task waiting = open.Settled;
 
-        Assert.Equal([1], ledger.OpenSizes());
+        Assert.Equal([open], ledger.OpenEntries());
         Assert.Equal(1, ledger.HangOpen());
 
         Assert.True(waiting.IsCompleted);
         Assert.True(open.Hung);
         Assert.False(done.Hung);
-        Assert.Empty(ledger.OpenSizes());
+        Assert.Empty(ledger.OpenEntries());
         Assert.Equal(0, ledger.HangOpen());
         ledger.Sweep(TimeSpan.Zero, all: true);
         Assert.Equal(1, ledger.Totals(new Dictionary<QmpFaultKind, long>()).Hung);
