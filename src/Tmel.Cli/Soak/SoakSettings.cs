@@ -52,7 +52,7 @@ internal sealed record SoakSettings
 
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The longest one send may take by its own timeouts: the transmit wait, two fragment periods per fragment and the consumption.</summary>
+    /// <summary>The longest a send of the largest message may take by its own timeouts (see <see cref="SendBoundFor"/>).</summary>
     public TimeSpan SendBound => SendBoundFor(QmpMailboxLayout.MaxMessageSize);
 
     /// <summary>The longest one send of <paramref name="size"/> bytes may take by its own timeouts: the transmit wait, two
