@@ -208,17 +208,26 @@ internal sealed class SoakLedger(TimeProvider time, SoakCorruptionRecords record
         }
     }
 
-    public bool HasUnsettled() => _entries.Values.Any(e => e.SettledAt == 0);
-
     /// <summary>The messages still open.</summary>
     public IEnumerable<SoakEntry> OpenEntries() => _entries.Values.Where(e => !e.Settled.IsCompleted);
+
+    public bool HasUnsettled() => OpenEntries().Any();
 
     /// <summary>Settles every message still open as hung (the run's end bound passed), so nothing waits for it any more.</summary>
     /// <returns>How many were open.</returns>
     public int HangOpen()
     {
         long now = time.GetTimestamp();
-        return _entries.Values.Count(e => e.SettleHung(now));
+        int hung = 0;
+        foreach (SoakEntry entry in _entries.Values)
+        {
+            if (entry.SettleHung(now))
+            {
+                hung++;
+            }
+        }
+
+        return hung;
     }
 
     public SoakTotals Totals(IReadOnlyDictionary<QmpFaultKind, long> faults) => new(
